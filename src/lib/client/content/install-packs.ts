@@ -1,0 +1,75 @@
+/**
+ * Brings the course packs shipped with the app into IndexedDB. A newer version replaces the
+ * stored one (progress is recorded by stable ids, so it stays); a broken pack is stored as
+ * unavailable with its reason, and every other course keeps working.
+ */
+import type { LernlotseDatabase } from '../db/database';
+import type { CourseRecord } from '../db/records';
+import { checkPack, parseIndex } from './validate-pack';
+
+export const INDEX_URL = '/packs/index.json';
+const INDEX_HASH = 'packIndexHash';
+
+async function digest(text: string): Promise<string> {
+	const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+	return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface InstallResult {
+	changed: number;
+	unavailable: number;
+}
+
+export async function installPacks(
+	db: LernlotseDatabase,
+	fetcher: typeof fetch = fetch
+): Promise<InstallResult> {
+	const response = await fetcher(INDEX_URL);
+	if (!response.ok) throw new Error(`course index: HTTP ${response.status}`);
+	const text = await response.text();
+	const indexHash = await digest(text);
+	if ((await db.meta.get(INDEX_HASH))?.value === indexHash) return { changed: 0, unavailable: 0 };
+
+	const index = parseIndex(JSON.parse(text));
+	const records: CourseRecord[] = [];
+	for (const course of index.courses) {
+		for (const language of course.languages) {
+			const stored = await db.courses.get([course.id, language.lang]);
+			if (stored && (stored.version > course.version || stored.hash === language.hash)) continue;
+			records.push(await fetchPack(fetcher, course.id, course.version, language));
+		}
+	}
+	await db.transaction('rw', db.courses, db.meta, async () => {
+		await db.courses.bulkPut(records);
+		await db.meta.put({ key: INDEX_HASH, value: indexHash });
+	});
+	return { changed: records.length, unavailable: records.filter((r) => !r.pack).length };
+}
+
+async function fetchPack(
+	fetcher: typeof fetch,
+	id: string,
+	version: number,
+	language: { lang: string; url: string; hash: string; title: string }
+): Promise<CourseRecord> {
+	const base = {
+		id,
+		lang: language.lang,
+		version,
+		hash: language.hash,
+		title: language.title,
+		installedAt: new Date().toISOString()
+	};
+	try {
+		const response = await fetcher(language.url);
+		if (!response.ok) throw new Error(`HTTP ${response.status}`);
+		const check = checkPack(await response.json());
+		if (!check.ok) return { ...base, pack: null, problem: check.problem };
+		if (check.pack.id !== id || check.pack.lang !== language.lang) {
+			return { ...base, pack: null, problem: 'pack does not match the course index' };
+		}
+		return { ...base, pack: check.pack, problem: null };
+	} catch (error) {
+		return { ...base, pack: null, problem: error instanceof Error ? error.message : String(error) };
+	}
+}

@@ -1,0 +1,70 @@
+/** Learner profiles on this device: a name and a picture, no password. */
+import { v7 as uuidv7 } from 'uuid';
+import type { LernlotseDatabase } from './database';
+import type { Device } from './device';
+import { LAST_STAMP } from './device';
+import type { LearnerRecord } from './records';
+
+export const NAME_MAX_LENGTH = 40;
+
+export type LearnerNameError = 'required' | 'too-long';
+
+export function checkLearnerName(name: string): LearnerNameError | null {
+	const trimmed = name.trim();
+	if (trimmed === '') return 'required';
+	if (trimmed.length > NAME_MAX_LENGTH) return 'too-long';
+	return null;
+}
+
+export async function listLearners(db: LernlotseDatabase): Promise<LearnerRecord[]> {
+	const all = await db.learners.toArray();
+	return all.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function getLearner(db: LernlotseDatabase, id: string): Promise<LearnerRecord | undefined> {
+	return db.learners.get(id);
+}
+
+async function saveLearner(db: LernlotseDatabase, device: Device, learner: LearnerRecord) {
+	const hlc = device.clock.tick();
+	await db.transaction('rw', [db.learners, db.outbox, db.meta], async () => {
+		await db.learners.put(learner);
+		await db.outbox.add({
+			mutationId: uuidv7(),
+			kind: 'learner',
+			payload: learner,
+			hlc,
+			createdAt: new Date().toISOString()
+		});
+		await db.meta.put({ key: LAST_STAMP, value: hlc });
+	});
+}
+
+export async function createLearner(
+	db: LernlotseDatabase,
+	device: Device,
+	input: { name: string; avatar: string; lang: string }
+): Promise<LearnerRecord> {
+	const now = new Date().toISOString();
+	const learner: LearnerRecord = {
+		id: uuidv7(),
+		name: input.name.trim(),
+		avatar: input.avatar,
+		lang: input.lang,
+		createdAt: now,
+		updatedAt: now
+	};
+	await saveLearner(db, device, learner);
+	return learner;
+}
+
+export async function updateLearner(
+	db: LernlotseDatabase,
+	device: Device,
+	learner: LearnerRecord,
+	changes: Partial<Pick<LearnerRecord, 'name' | 'avatar' | 'lang'>>
+): Promise<LearnerRecord> {
+	const updated = { ...learner, ...changes, updatedAt: new Date().toISOString() };
+	await saveLearner(db, device, updated);
+	return updated;
+}

@@ -1,0 +1,55 @@
+/** What the device keeps in IndexedDB, row by row. */
+import type { CoursePack } from '../../domain/course/schema';
+import type { LessonState } from '../../domain/progress/derive';
+import type { ProgressEvent } from '../../domain/progress/events';
+
+export interface LearnerRecord {
+	id: string;
+	name: string;
+	/** One of the pictures in `static/avatars/`. */
+	avatar: string;
+	/** Interface and course language. */
+	lang: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface CourseRecord {
+	id: string;
+	lang: string;
+	version: number;
+	hash: string;
+	title: string;
+	/** Null when the pack could not be used; `problem` then says why. */
+	pack: CoursePack | null;
+	problem: string | null;
+	installedAt: string;
+}
+
+export type ProgressRecord = ProgressEvent;
+export type LessonStateRecord = LessonState;
+
+/** An unfinished answer, so a reload or a closed tab picks up exactly where the learner was. */
+export interface DraftRecord {
+	learnerId: string;
+	courseId: string;
+	lessonId: string;
+	stepId: string;
+	value: unknown;
+	updatedAt: string;
+}
+
+/** A change not yet acknowledged by the office server. Written in the change's transaction. */
+export interface OutboxRecord {
+	seq?: number;
+	mutationId: string;
+	kind: 'progress' | 'learner';
+	payload: unknown;
+	hlc: string;
+	createdAt: string;
+}
+
+export interface MetaRecord {
+	key: string;
+	value: unknown;
+}

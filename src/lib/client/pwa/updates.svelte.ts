@@ -1,0 +1,39 @@
+/**
+ * Service worker registration and updates through workbox-window. A new version waits until
+ * the learner chooses to use it, and the choice is offered only between lessons: nothing
+ * ever reloads a page by itself.
+ */
+import { Workbox } from 'workbox-window';
+import { dev } from '$app/environment';
+
+export class AppUpdates {
+	waiting = $state(false);
+	controlled = $state(false);
+	#workbox: Workbox | null = null;
+	#applying = false;
+
+	async register(): Promise<void> {
+		if (!('serviceWorker' in navigator)) return;
+		const workbox = new Workbox('/service-worker.js', { type: dev ? 'module' : 'classic' });
+		workbox.addEventListener('waiting', () => (this.waiting = true));
+		workbox.addEventListener('controlling', () => {
+			this.controlled = true;
+			// Only a reload the learner asked for: other tabs take the new version on their next visit.
+			if (this.#applying) window.location.reload();
+		});
+		this.controlled = !!navigator.serviceWorker.controller;
+		this.#workbox = workbox;
+		await workbox.register();
+	}
+
+	/** Looks for a new version now (the browser also looks on each navigation). */
+	async check(): Promise<void> {
+		await this.#workbox?.update();
+	}
+
+	apply(): void {
+		if (!this.#workbox || !this.waiting) return;
+		this.#applying = true;
+		this.#workbox.messageSkipWaiting();
+	}
+}

@@ -1,0 +1,127 @@
+/**
+ * The learner face's state for this browser tab: the database, the device, who is learning
+ * and which courses are here. Shared with components through context (see `context.ts`).
+ */
+import { LernlotseDatabase } from '../db/database';
+import { coursesFor } from '../db/courses';
+import { openDevice, type Device } from '../db/device';
+import { classifyStorageError, type StorageProblem } from '../db/errors';
+import { getLearner } from '../db/learners';
+import type { CourseRecord, LearnerRecord } from '../db/records';
+import { AppUpdates } from '../pwa/updates.svelte';
+import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
+import { setLanguage } from '../../i18n/index.svelte';
+
+const ACTIVE_LEARNER = 'lernlotse.activeLearner';
+const DEVICE_LANGUAGE = 'deviceLanguage';
+
+export type CourseLoadProblem = 'offline-first-run' | 'index' | null;
+
+export class AppState {
+	status = $state<'starting' | 'ready' | 'failed'>('starting');
+	storageProblem = $state<StorageProblem | null>(null);
+	courseLoadProblem = $state<CourseLoadProblem>(null);
+	learner = $state<LearnerRecord | null>(null);
+	courses = $state<CourseRecord[]>([]);
+	/** The city the practice pages are dressed as; set by the office in a later release. */
+	city = $state('Musterstadt');
+	updates = new AppUpdates();
+	db!: LernlotseDatabase;
+	device!: Device;
+
+	async start(): Promise<void> {
+		const languageReady = setLanguage(pickLanguage(navigator.languages ?? [navigator.language]));
+		try {
+			this.db = new LernlotseDatabase();
+			this.db.on('blocked', () => {
+				this.storageProblem = 'blocked';
+			});
+			this.db.on('versionchange', () => {
+				// A newer Lernlotse in another tab needs the database: step aside and say so.
+				this.db.close();
+				this.storageProblem = 'upgraded';
+				return false;
+			});
+			await this.db.open();
+			this.device = await openDevice(this.db);
+			const saved = (await this.db.meta.get(DEVICE_LANGUAGE))?.value;
+			await languageReady;
+			if (isLanguage(saved)) await setLanguage(saved);
+			await this.#restoreLearner();
+		} catch (error) {
+			await languageReady.catch(() => undefined);
+			this.storageProblem = classifyStorageError(error);
+			this.status = 'failed';
+			return;
+		}
+		this.status = 'ready';
+		void this.updates.register().catch(() => undefined);
+		await this.loadCourses();
+	}
+
+	async #restoreLearner(): Promise<void> {
+		const id = sessionStorage.getItem(ACTIVE_LEARNER);
+		const learner = id ? await getLearner(this.db, id) : undefined;
+		if (learner) await this.#useLearner(learner);
+	}
+
+	async #useLearner(learner: LearnerRecord): Promise<void> {
+		this.learner = learner;
+		if (isLanguage(learner.lang)) await setLanguage(learner.lang);
+	}
+
+	async selectLearner(learner: LearnerRecord): Promise<void> {
+		sessionStorage.setItem(ACTIVE_LEARNER, learner.id);
+		await this.#useLearner(learner);
+		this.courses = await coursesFor(this.db, learner.lang);
+	}
+
+	async signOutLearner(): Promise<void> {
+		sessionStorage.removeItem(ACTIVE_LEARNER);
+		this.learner = null;
+		const saved = (await this.db.meta.get(DEVICE_LANGUAGE))?.value;
+		if (isLanguage(saved)) await setLanguage(saved);
+	}
+
+	/** The language chosen on the picture screen, before anyone has picked a profile. */
+	async setDeviceLanguage(lang: LanguageCode): Promise<void> {
+		await setLanguage(lang);
+		await this.guard(() => this.db.meta.put({ key: DEVICE_LANGUAGE, value: lang }));
+	}
+
+	async loadCourses(): Promise<void> {
+		const lang = this.learner?.lang ?? 'de';
+		try {
+			const { installPacks } = await import('../content/install-packs');
+			await installPacks(this.db);
+			this.courseLoadProblem = null;
+		} catch (error) {
+			if (classifyStorageError(error) !== 'unknown') this.storageProblem = classifyStorageError(error);
+			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
+		}
+		this.courses = await coursesFor(this.db, lang).catch(() => []);
+		if (this.courses.length > 0) this.courseLoadProblem = null;
+	}
+
+	/**
+	 * Runs a database write; on failure the learner is told what happened in plain words, and
+	 * what was saved before stays saved (each write is one transaction).
+	 */
+	async guard<T>(write: () => Promise<T>): Promise<T | undefined> {
+		try {
+			const result = await write();
+			if (this.storageProblem === 'quota' || this.storageProblem === 'unknown') this.storageProblem = null;
+			return result;
+		} catch (error) {
+			this.storageProblem = classifyStorageError(error);
+			return undefined;
+		}
+	}
+
+	/** Asks the browser not to evict the learners' work when space runs low. */
+	async persistStorage(): Promise<void> {
+		if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
+			await navigator.storage.persist().catch(() => false);
+		}
+	}
+}

@@ -1,0 +1,26 @@
+/** The interface languages, each named in its own language, as a learner looks for it. */
+export const LANGUAGES = [
+	{ code: 'de', name: 'Deutsch', dir: 'ltr' },
+	{ code: 'en', name: 'English', dir: 'ltr' }
+] as const;
+
+export type LanguageCode = (typeof LANGUAGES)[number]['code'];
+export const DEFAULT_LANGUAGE: LanguageCode = 'de';
+export const NAMESPACES = ['common', 'lesson', 'storage'] as const;
+
+export function isLanguage(code: unknown): code is LanguageCode {
+	return LANGUAGES.some((l) => l.code === code);
+}
+
+/** The first of the device's preferred languages that Lernlotse speaks. */
+export function pickLanguage(preferred: readonly string[]): LanguageCode {
+	for (const tag of preferred) {
+		const base = tag.toLowerCase().split('-')[0];
+		if (isLanguage(base)) return base;
+	}
+	return DEFAULT_LANGUAGE;
+}
+
+export function directionOf(code: string): 'ltr' | 'rtl' {
+	return LANGUAGES.find((l) => l.code === code)?.dir ?? 'ltr';
+}

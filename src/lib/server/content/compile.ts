@@ -1,0 +1,184 @@
+/**
+ * Compiles the course sources in `content/` into versioned packs: validated against the
+ * schema, checked across languages, media hashed so the service worker can precache them.
+ * Every problem names the file, the line and column, and what is wrong.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, relative, sep } from 'node:path';
+import * as v from 'valibot';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { checkCourse, checkTranslation, type Path } from '../../domain/course/check';
+import { mediaRefs, rewriteMedia } from '../../domain/course/media';
+import {
+	CourseSource,
+	PACK_FORMAT,
+	type CoursePack,
+	type PackIndex
+} from '../../domain/course/schema';
+
+export interface ContentProblem {
+	file: string;
+	line: number;
+	column: number;
+	path: string;
+	message: string;
+}
+
+export interface CompiledFile {
+	/** URL path under the site root, e.g. `/packs/tablet/de.1a2b3c4d.json`. */
+	url: string;
+	data: Buffer | string;
+}
+
+export interface CompileResult {
+	index: PackIndex;
+	files: CompiledFile[];
+	problems: ContentProblem[];
+}
+
+const MEDIA_TYPES = new Set(['.svg', '.png', '.jpg', '.jpeg', '.webp']);
+export const MAX_MEDIA_BYTES = 512 * 1024;
+
+export function formatProblem(p: ContentProblem): string {
+	const where = p.path ? ` ${p.path}:` : '';
+	return `${p.file}:${p.line}:${p.column}${where} ${p.message}`;
+}
+
+function hash(data: Buffer | string): string {
+	return createHash('sha256').update(data).digest('hex').slice(0, 10);
+}
+
+function dotted(path: Path): string {
+	return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
+/** Finds the deepest node of `path` that exists and returns its line and column. */
+function locate(doc: Document, lines: LineCounter, path: Path): { line: number; column: number } {
+	for (let depth = path.length; depth >= 0; depth--) {
+		const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] };
+		if (node && node.range) {
+			const { line, col } = lines.linePos(node.range[0]);
+			return { line, column: col };
+		}
+	}
+	return { line: 1, column: 1 };
+}
+
+interface ParsedFile {
+	file: string;
+	course: CourseSource;
+	doc: Document;
+	lines: LineCounter;
+}
+
+function parseFile(root: string, file: string, problems: ContentProblem[]): ParsedFile | null {
+	const shown = relative(root, file);
+	const lines = new LineCounter();
+	const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+	if (doc.errors.length > 0) {
+		for (const error of doc.errors) {
+			const { line, col } = lines.linePos(error.pos[0]);
+			problems.push({ file: shown, line, column: col, path: '', message: error.message });
+		}
+		return null;
+	}
+	const result = v.safeParse(CourseSource, doc.toJS());
+	if (!result.success) {
+		for (const issue of result.issues) {
+			const path = (issue.path ?? []).map((p) => p.key as string | number);
+			problems.push({ file: shown, ...locate(doc, lines, path), path: dotted(path), message: issue.message });
+		}
+		return null;
+	}
+	return { file: shown, course: result.output, doc, lines };
+}
+
+function problemAt(parsed: ParsedFile, path: Path, message: string): ContentProblem {
+	return { file: parsed.file, ...locate(parsed.doc, parsed.lines, path), path: dotted(path), message };
+}
+
+/** Compiles one course folder; returns nothing for the index when any problem was found. */
+function compileCourse(root: string, dir: string, problems: ContentProblem[], files: CompiledFile[]) {
+	const folder = relative(root, dir);
+	const sources = readdirSync(dir)
+		.filter((f) => f.endsWith('.yaml'))
+		.sort((a, b) => (a === 'de.yaml' ? -1 : b === 'de.yaml' ? 1 : a.localeCompare(b)));
+	if (sources.length === 0) {
+		problems.push({ file: folder, line: 1, column: 1, path: '', message: 'no language file (de.yaml, en.yaml, …)' });
+		return null;
+	}
+	const before = problems.length;
+	const parsed = sources
+		.map((name) => parseFile(root, join(dir, name), problems))
+		.filter((p): p is ParsedFile => p !== null);
+	if (problems.length > before) return null;
+
+	const reference = parsed[0]!;
+	for (const p of parsed) {
+		const expectedLang = p.file.split(sep).pop()!.replace(/\.yaml$/, '');
+		if (p.course.lang !== expectedLang) {
+			problems.push(problemAt(p, ['lang'], `lang is "${p.course.lang}" but the file is named ${expectedLang}.yaml`));
+		}
+		if (p.course.id !== folder) {
+			problems.push(problemAt(p, ['id'], `id "${p.course.id}" must match the folder name "${folder}"`));
+		}
+		for (const issue of checkCourse(p.course)) problems.push(problemAt(p, issue.path, issue.message));
+		if (p !== reference) {
+			for (const issue of checkTranslation(reference.course, p.course)) {
+				problems.push(problemAt(p, issue.path, issue.message));
+			}
+		}
+	}
+
+	const media = new Map<string, string>();
+	for (const p of parsed) {
+		for (const ref of mediaRefs(p.course)) {
+			if (media.has(ref.src)) continue;
+			const file = normalize(join(dir, ref.src));
+			const inside = file.startsWith(dir + sep);
+			if (!inside || !existsSync(file) || !statSync(file).isFile()) {
+				problems.push(problemAt(p, ref.path, `image "${ref.src}" does not exist in the course folder`));
+				continue;
+			}
+			if (!MEDIA_TYPES.has(extname(file).toLowerCase())) {
+				problems.push(problemAt(p, ref.path, `image "${ref.src}" must be SVG, PNG, JPEG or WebP`));
+				continue;
+			}
+			const data = readFileSync(file);
+			if (data.length > MAX_MEDIA_BYTES) {
+				problems.push(problemAt(p, ref.path, `image "${ref.src}" is larger than ${MAX_MEDIA_BYTES / 1024} KB`));
+				continue;
+			}
+			const base = ref.src.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+			const url = `/packs/${folder}/media/${base}.${hash(data)}${extname(file).toLowerCase()}`;
+			media.set(ref.src, url);
+			files.push({ url, data });
+		}
+	}
+	if (problems.length > before) return null;
+
+	const mediaUrls = [...new Set(media.values())].sort();
+	const languages = parsed.map((p) => {
+		const body = rewriteMedia(p.course, (src) => media.get(src)!);
+		const packHash = hash(JSON.stringify(body));
+		const pack: CoursePack = { ...body, format: PACK_FORMAT, hash: packHash, media: mediaUrls };
+		const url = `/packs/${folder}/${p.course.lang}.${packHash}.json`;
+		files.push({ url, data: JSON.stringify(pack) });
+		return { lang: p.course.lang, url, hash: packHash, title: p.course.title };
+	});
+	return { id: reference.course.id, version: reference.course.version, languages, media: mediaUrls };
+}
+
+export function compileContent(root: string): CompileResult {
+	const problems: ContentProblem[] = [];
+	const files: CompiledFile[] = [];
+	const courses = readdirSync(root)
+		.filter((name) => statSync(join(root, name)).isDirectory())
+		.sort()
+		.map((name) => compileCourse(root, join(root, name), problems, files))
+		.filter((c) => c !== null);
+	const index: PackIndex = { format: PACK_FORMAT, courses };
+	files.push({ url: '/packs/index.json', data: JSON.stringify(index) });
+	return { index, files, problems };
+}

@@ -1,0 +1,40 @@
+/// <reference types="@sveltejs/kit" />
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/**
+ * Precaches the app shell and every course pack and image, then answers every learner page
+ * from the cache, so a reload or a deep link works with the network gone. Updates wait for
+ * the learner (see `lib/client/pwa/updates.svelte.ts`).
+ */
+import { build, files, prerendered, version } from '$service-worker';
+import {
+	cleanupOutdatedCaches,
+	createHandlerBoundToURL,
+	precacheAndRoute
+} from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// Course packs and their images carry a content hash in their name; the rest needs a revision.
+const HASHED = /\.[0-9a-f]{10}\.[a-z]+$/;
+const SKIP = /(^|\/)(README\.md|\.[^/]*)$/;
+
+precacheAndRoute([
+	...build.map((url) => ({ url, revision: null })),
+	...files
+		.filter((url) => !SKIP.test(url))
+		.map((url) => ({ url, revision: HASHED.test(url) ? null : version })),
+	...prerendered.map((url) => ({ url, revision: version }))
+]);
+cleanupOutdatedCaches();
+
+// Every page of the learner and volunteer faces is the same client-rendered shell.
+registerRoute(
+	new NavigationRoute(createHandlerBoundToURL('/'), { denylist: [/^\/api\//, /^\/office(\/|$)/] })
+);
+
+self.addEventListener('message', (event) => {
+	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
