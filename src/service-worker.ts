@@ -8,6 +8,7 @@
  * the learner (see `lib/client/pwa/updates.svelte.ts`).
  */
 import { build, files, prerendered, version } from '$service-worker';
+import { clientsClaim } from 'workbox-core';
 import {
 	cleanupOutdatedCaches,
 	createHandlerBoundToURL,
@@ -29,6 +30,9 @@ precacheAndRoute([
 	...prerendered.map((url) => ({ url, revision: version }))
 ]);
 cleanupOutdatedCaches();
+// The first install takes over the open page at once, so the first visit already works offline.
+// Later versions wait in `waiting` until the learner accepts them.
+clientsClaim();
 
 // Every page of the learner and volunteer faces is the same client-rendered shell.
 registerRoute(

@@ -1,0 +1,13 @@
+import { formatHlc, HybridClock } from '../src/lib/domain/hlc';
+const c = new HybridClock('dev-a', () => 1000);
+const remote = formatHlc({ ms: 1000, counter: 99999, node: 'dev-b' });
+c.receive(remote);
+const t = c.tick();
+console.log(remote, t, t > remote);
+const c2 = new HybridClock('dev-a', () => 1000);
+let last = ''; for (let i=0;i<100000;i++) last = c2.tick();
+c2.receive(formatHlc({ ms: 5, counter: 0, node: 'dev-b' }));
+const n = c2.tick(); console.log(last, n, n > last);
+const c3 = new HybridClock('dev-a', () => 10);
+const r3 = formatHlc({ ms: 9_000, counter: 99999, node: 'dev-b' });
+c3.receive(r3); const t3 = c3.tick(); console.log(r3, t3, t3 > r3);
