@@ -19,5 +19,7 @@ for (const file of files) {
 	mkdirSync(dirname(target), { recursive: true });
 	writeFileSync(target, file.data);
 }
-const summary = index.courses.map((c) => `${c.id} v${c.version} (${c.languages.map((l) => l.lang).join(', ')})`);
+const summary = index.courses.map(
+	(c) => `${c.id} v${c.version} (${c.languages.map((l) => l.lang).join(', ')})`
+);
 console.log(`Compiled ${index.courses.length} course(s): ${summary.join('; ')}`);

@@ -16,7 +16,9 @@ test('a learner takes two booking lessons with the server gone, reloads, and kee
 
 	await createProfile(page, 'Erna');
 	await waitForServiceWorker(page);
-	const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: pack.title }) });
+	const card = page
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: pack.title }) });
 	await expect(card.getByText('Auch ohne Internet bereit')).toBeVisible({ timeout: 30_000 });
 	await card.getByRole('link', { name: /Beginnen/ }).click();
 	await expect(page.locator(`[data-step-id="${first!.steps[0]!.id}"]`)).toBeVisible();
@@ -60,7 +62,9 @@ test('a learner takes two booking lessons with the server gone, reloads, and kee
 	const cardAgain = again
 		.getByRole('listitem')
 		.filter({ has: again.getByRole('heading', { name: pack.title }) });
-	await expect(cardAgain.getByText(`2 von ${pack.lessons.length} Lektionen geschafft`)).toBeVisible();
+	await expect(
+		cardAgain.getByText(`2 von ${pack.lessons.length} Lektionen geschafft`)
+	).toBeVisible();
 
 	// Back online: the app keeps working against the server again.
 	await server.startFrom();

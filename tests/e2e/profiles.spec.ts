@@ -8,7 +8,9 @@ test('two learners on one tablet keep separate progress', async ({ page }) => {
 		page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: pack.title }) });
 
 	await createProfile(page, 'Erna', 'Sonne');
-	await card().getByRole('link', { name: /Beginnen/ }).click();
+	await card()
+		.getByRole('link', { name: /Beginnen/ })
+		.click();
 	await finishLesson(page, pack, lesson.id);
 	await page.getByRole('link', { name: 'Meine Kurse' }).click();
 	await expect(card().getByText(`1 von ${pack.lessons.length} Lektionen geschafft`)).toBeVisible();
@@ -16,7 +18,9 @@ test('two learners on one tablet keep separate progress', async ({ page }) => {
 	await page.getByRole('button', { name: 'Person wechseln' }).click();
 	await createProfile(page, 'Ali', 'Boot');
 	await expect(card().getByText(`0 von ${pack.lessons.length} Lektionen geschafft`)).toBeVisible();
-	await card().getByRole('link', { name: /Beginnen/ }).click();
+	await card()
+		.getByRole('link', { name: /Beginnen/ })
+		.click();
 	await expect(page.getByText(`Schritt 1 von ${lesson.steps.length}`)).toBeVisible();
 
 	await page.getByRole('button', { name: 'Person wechseln' }).click();
@@ -24,7 +28,9 @@ test('two learners on one tablet keep separate progress', async ({ page }) => {
 	await expect(card().getByText(`1 von ${pack.lessons.length} Lektionen geschafft`)).toBeVisible();
 });
 
-test('a learner who asks for help gets a calm answer, and the request is kept', async ({ page }) => {
+test('a learner who asks for help gets a calm answer, and the request is kept', async ({
+	page
+}) => {
 	const pack = loadPack('tablet-basics');
 	await createProfile(page, 'Hilde', 'Baum');
 	await page
@@ -38,7 +44,9 @@ test('a learner who asks for help gets a calm answer, and the request is kept', 
 		const open = indexedDB.open('lernlotse');
 		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
 		const all = db.transaction('progress').objectStore('progress').getAll();
-		const rows = await new Promise<{ type: string }[]>((r) => (all.onsuccess = () => r(all.result)));
+		const rows = await new Promise<{ type: string }[]>(
+			(r) => (all.onsuccess = () => r(all.result))
+		);
 		return rows.filter((e) => e.type === 'help-requested').length;
 	});
 	expect(help).toBe(1);

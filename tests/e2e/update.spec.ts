@@ -58,8 +58,12 @@ test('a waiting new version never reloads an open lesson, and is offered between
 		page.waitForEvent('load'),
 		page.getByRole('button', { name: 'Jetzt aktualisieren' }).click()
 	]);
-	expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+	expect(
+		await page.evaluate(() => (window as unknown as { marker?: number }).marker)
+	).toBeUndefined();
 	await expect(page.getByRole('heading', { name: pack.title })).toBeVisible();
-	const waiting = await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting);
+	const waiting = await page.evaluate(
+		async () => !!(await navigator.serviceWorker.getRegistration())?.waiting
+	);
 	expect(waiting).toBe(false);
 });

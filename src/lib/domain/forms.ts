@@ -40,7 +40,8 @@ const RULES: Record<FieldFormat, (value: string) => FieldError | null> = {
 	date: checkDate,
 	email: checkEmail,
 	postcode: (v) => (/^\d{5}$/.test(v) ? null : 'postcode.format'),
-	phone: (v) => (/^\+?[\d /()-]{6,20}$/.test(v) && /\d{6}/.test(v.replace(/\D/g, '')) ? null : 'phone.format'),
+	phone: (v) =>
+		/^\+?[\d /()-]{6,20}$/.test(v) && /\d{6}/.test(v.replace(/\D/g, '')) ? null : 'phone.format',
 	number: (v) => (/^-?\d+(?:[.,]\d+)?$/.test(v) ? null : 'number.format'),
 	password: (v) => (v.length >= 8 ? null : 'password.short')
 };

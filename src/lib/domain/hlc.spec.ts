@@ -168,16 +168,19 @@ describe('HybridClock ordering (property)', () => {
 
 	it('string order of stamps equals tick order, whatever the wall clock does', () => {
 		fc.assert(
-			fc.property(fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 2, maxLength: 60 }), (walls) => {
-				const { wall, read } = manualClock(0);
-				const clock = new HybridClock('dev-a', read);
-				const stamps = walls.map((w) => {
-					wall.now = w;
-					return clock.tick();
-				});
-				expect([...stamps].sort()).toEqual(stamps);
-				expect(new Set(stamps).size).toBe(stamps.length);
-			})
+			fc.property(
+				fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 2, maxLength: 60 }),
+				(walls) => {
+					const { wall, read } = manualClock(0);
+					const clock = new HybridClock('dev-a', read);
+					const stamps = walls.map((w) => {
+						wall.now = w;
+						return clock.tick();
+					});
+					expect([...stamps].sort()).toEqual(stamps);
+					expect(new Set(stamps).size).toBe(stamps.length);
+				}
+			)
 		);
 	});
 

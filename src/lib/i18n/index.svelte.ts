@@ -48,9 +48,3 @@ export function t(key: string, options?: TOptions): string {
 	void locale.current; // subscribe: a language change re-renders every translated string
 	return i18next.t(key, options) as string;
 }
-
-export function formatDate(iso: string, style: 'long' | 'short' = 'long'): string {
-	return new Intl.DateTimeFormat(locale.current, {
-		dateStyle: style === 'long' ? 'full' : 'medium'
-	}).format(new Date(iso));
-}

@@ -3,6 +3,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { TestServer } from './server';
 
 export const test = base.extend<{ server: TestServer }>({
+	// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function names
 	server: async ({}, use) => {
 		const server = await TestServer.start();
 		await use(server);

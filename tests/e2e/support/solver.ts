@@ -44,7 +44,12 @@ const VALID: Record<FieldFormat, string> = {
 };
 
 /** The control a person would tap for an element (or option) id on a simulated screen. */
-function control(device: Locator, elements: SimElement[], id: string, mode: 'tap' | 'practice'): Locator {
+function control(
+	device: Locator,
+	elements: SimElement[],
+	id: string,
+	mode: 'tap' | 'practice'
+): Locator {
 	for (const el of elements) {
 		if (el.kind === 'options') {
 			const option = el.options.find((o) => o.id === id);
@@ -82,7 +87,8 @@ function control(device: Locator, elements: SimElement[], id: string, mode: 'tap
 
 async function fillScreen(device: Locator, elements: SimElement[]): Promise<void> {
 	for (const el of elements) {
-		const label = 'label' in el ? fill(el.label) + ('required' in el && el.required ? ' *' : '') : '';
+		const label =
+			'label' in el ? fill(el.label) + ('required' in el && el.required ? ' *' : '') : '';
 		if (el.kind === 'field') {
 			await device.getByLabel(label, { exact: true }).fill(VALID[el.format]);
 		} else if (el.kind === 'checkbox') {
@@ -90,7 +96,11 @@ async function fillScreen(device: Locator, elements: SimElement[]): Promise<void
 		} else if (el.kind === 'options') {
 			await device.getByRole('radio', { name: fill(el.options[0]!.label), exact: true }).check();
 		} else if (el.kind === 'slots' && el.days.some((d) => d.times.length > 0)) {
-			await device.getByRole('group', { name: label, exact: true }).getByRole('radio').first().check();
+			await device
+				.getByRole('group', { name: label, exact: true })
+				.getByRole('radio')
+				.first()
+				.check();
 		}
 	}
 }
@@ -113,7 +123,8 @@ export function practicePath(step: PracticeStep): { screen: string; press: strin
 		const screen = step.screens.find((s) => s.id === id)!;
 		if (screen.finish) {
 			const path: { screen: string; press: string }[] = [];
-			for (let at = id; previous.has(at); at = previous.get(at)!.screen) path.unshift(previous.get(at)!);
+			for (let at = id; previous.has(at); at = previous.get(at)!.screen)
+				path.unshift(previous.get(at)!);
 			return path;
 		}
 		for (const el of screen.elements) {
@@ -128,12 +139,17 @@ export function practicePath(step: PracticeStep): { screen: string; press: strin
 	throw new Error(`practice ${step.id} has no way to a finish screen`);
 }
 
-async function moveIntoOrder(section: Locator, items: { id: string; text: string }[]): Promise<void> {
+async function moveIntoOrder(
+	section: Locator,
+	items: { id: string; text: string }[]
+): Promise<void> {
 	for (let target = 0; target < items.length; target++) {
 		const texts = await section.getByRole('listitem').allInnerTexts();
 		const at = texts.findIndex((t) => t.includes(items[target]!.text));
 		for (let i = at; i > target; i--) {
-			await section.getByRole('button', { name: `„${items[target]!.text}“ nach oben`, exact: true }).click();
+			await section
+				.getByRole('button', { name: `„${items[target]!.text}“ nach oben`, exact: true })
+				.click();
 		}
 	}
 }
@@ -190,5 +206,7 @@ export async function finishLesson(page: Page, pack: CoursePack, lessonId: strin
 		const last = i === lesson.steps.length - 1;
 		await page.getByRole('button', { name: last ? 'Lektion abschließen' : 'Weiter' }).click();
 	}
-	await expect(page.getByRole('heading', { name: /Lektion geschafft|Kurs geschafft/ })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { name: /Lektion geschafft|Kurs geschafft/ })
+	).toBeVisible();
 }

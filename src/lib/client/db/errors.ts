@@ -2,7 +2,8 @@
  * Turns IndexedDB failures into the few situations a learner can understand and act on.
  * The message keys live in the `storage` namespace of the locales.
  */
-export type StorageProblem = 'quota' | 'blocked' | 'upgraded' | 'closed' | 'unavailable' | 'unknown';
+export type StorageProblem =
+	'quota' | 'blocked' | 'upgraded' | 'closed' | 'unavailable' | 'unknown';
 
 function names(error: unknown): string[] {
 	const out: string[] = [];
@@ -21,7 +22,9 @@ export function classifyStorageError(error: unknown): StorageProblem {
 	if (has('QuotaExceededError')) return 'quota';
 	if (has('VersionError', 'VersionChangeError')) return 'upgraded';
 	if (has('DatabaseClosedError', 'InvalidStateError', 'TransactionInactiveError')) return 'closed';
-	if (has('MissingAPIError', 'OpenFailedError', 'InvalidAccessError', 'UnknownError', 'SecurityError')) {
+	if (
+		has('MissingAPIError', 'OpenFailedError', 'InvalidAccessError', 'UnknownError', 'SecurityError')
+	) {
 		return 'unavailable';
 	}
 	return 'unknown';

@@ -27,7 +27,13 @@ export async function recordProgress(
 	await db.transaction('rw', [db.progress, db.lessonState, db.outbox, db.meta], async () => {
 		await db.progress.bulkAdd(events);
 		await db.outbox.bulkAdd(
-			events.map((e) => ({ mutationId: e.id, kind: 'progress' as const, payload: e, hlc: e.hlc, createdAt }))
+			events.map((e) => ({
+				mutationId: e.id,
+				kind: 'progress' as const,
+				payload: e,
+				hlc: e.hlc,
+				createdAt
+			}))
 		);
 		const lessons = new Map(events.map((e) => [lessonKey(e), e]));
 		for (const e of lessons.values()) {

@@ -96,7 +96,8 @@ export class AppState {
 			await installPacks(this.db);
 			this.courseLoadProblem = null;
 		} catch (error) {
-			if (classifyStorageError(error) !== 'unknown') this.storageProblem = classifyStorageError(error);
+			if (classifyStorageError(error) !== 'unknown')
+				this.storageProblem = classifyStorageError(error);
 			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
 		}
 		this.courses = await coursesFor(this.db, lang).catch(() => []);
@@ -110,7 +111,8 @@ export class AppState {
 	async guard<T>(write: () => Promise<T>): Promise<T | undefined> {
 		try {
 			const result = await write();
-			if (this.storageProblem === 'quota' || this.storageProblem === 'unknown') this.storageProblem = null;
+			if (this.storageProblem === 'quota' || this.storageProblem === 'unknown')
+				this.storageProblem = null;
 			return result;
 		} catch (error) {
 			this.storageProblem = classifyStorageError(error);

@@ -31,7 +31,8 @@ export class LessonPlayer {
 		saved: DraftRecord | undefined
 	) {
 		this.ref = { learnerId: app.learner!.id, courseId: course.id, lessonId: lesson.id };
-		for (const id of state?.completed ? [] : (state?.completedStepIds ?? [])) this.completed.add(id);
+		for (const id of state?.completed ? [] : (state?.completedStepIds ?? []))
+			this.completed.add(id);
 		const draftIndex = saved ? lesson.steps.findIndex((s) => s.id === saved.stepId) : -1;
 		this.index = draftIndex >= 0 ? draftIndex : resumeStepIndex(lesson, state);
 		if (draftIndex >= 0) this.draft = saved!.value;

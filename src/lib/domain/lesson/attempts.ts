@@ -31,6 +31,9 @@ export function isInOrder(ids: readonly string[], correct: readonly { id: string
 }
 
 /** Which places of the learner's order are already right, for the hint after a miss. */
-export function correctPlaces(ids: readonly string[], correct: readonly { id: string }[]): boolean[] {
+export function correctPlaces(
+	ids: readonly string[],
+	correct: readonly { id: string }[]
+): boolean[] {
 	return ids.map((id, i) => correct[i]?.id === id);
 }

@@ -32,5 +32,8 @@ export function stepSpeech(step: Step, practiceScreenId?: string): string {
 		}
 	}
 	// Each part becomes its own sentence group, even where the author left off the full stop.
-	return parts.map((p) => p.trim()).filter(Boolean).join('\n\n');
+	return parts
+		.map((p) => p.trim())
+		.filter(Boolean)
+		.join('\n\n');
 }

@@ -7,7 +7,9 @@ import { PROGRESS_EVENT_TYPES, type ProgressEvent } from './events';
 const at = (ms: number, counter = 0, node = 'dev-a') => formatHlc({ ms, counter, node });
 
 let nextId = 0;
-function event(overrides: Partial<ProgressEvent> & Pick<ProgressEvent, 'type' | 'hlc'>): ProgressEvent {
+function event(
+	overrides: Partial<ProgressEvent> & Pick<ProgressEvent, 'type' | 'hlc'>
+): ProgressEvent {
 	return {
 		id: `ev-${String(++nextId).padStart(4, '0')}`,
 		learnerId: 'anna',
@@ -27,7 +29,11 @@ describe('deriveLessonState', () => {
 
 	it('names the learner, course and lesson of the events', () => {
 		const state = deriveLessonState([event({ type: 'step-viewed', stepId: 'a', hlc: at(10) })]);
-		expect(state).toMatchObject({ learnerId: 'anna', courseId: 'tablet-basics', lessonId: 'tapping' });
+		expect(state).toMatchObject({
+			learnerId: 'anna',
+			courseId: 'tablet-basics',
+			lessonId: 'tapping'
+		});
 	});
 
 	it('lists every completed step once, sorted', () => {
@@ -130,9 +136,7 @@ describe('deriveAll', () => {
 			event({ type: 'step-viewed', stepId: 'b', hlc: at(12) }),
 			event({ type: 'step-viewed', stepId: 'y', hlc: at(13), learnerId: 'ben' })
 		]);
-		const summary = states
-			.map((s) => `${s.learnerId}/${s.lessonId}@${s.currentStepId}`)
-			.sort();
+		const summary = states.map((s) => `${s.learnerId}/${s.lessonId}@${s.currentStepId}`).sort();
 		expect(summary).toEqual(['anna/scrolling@x', 'anna/tapping@b', 'ben/tapping@y']);
 	});
 
@@ -163,30 +167,25 @@ describe('deriveLessonState property: only the set of events matters', () => {
 		node: fc.constantFrom('dev-a', 'dev-b')
 	});
 	const lessonLog = fc.array(rawEvent, { minLength: 1, maxLength: 25 }).map((raws) =>
-		raws.map(
-			(r, i): ProgressEvent => ({
-				id: `event-${String(i).padStart(3, '0')}`,
-				learnerId: 'anna',
-				courseId: 'tablet-basics',
-				courseVersion: 1,
-				lessonId: 'tapping',
-				stepId: r.stepId,
-				type: r.type,
-				...(r.checkpoint === undefined ? {} : { checkpoint: r.checkpoint }),
-				hlc: formatHlc({ ms: r.ms, counter: r.counter, node: r.node }),
-				deviceId: r.node
-			})
-		)
+		raws.map((r, i): ProgressEvent => ({
+			id: `event-${String(i).padStart(3, '0')}`,
+			learnerId: 'anna',
+			courseId: 'tablet-basics',
+			courseVersion: 1,
+			lessonId: 'tapping',
+			stepId: r.stepId,
+			type: r.type,
+			...(r.checkpoint === undefined ? {} : { checkpoint: r.checkpoint }),
+			hlc: formatHlc({ ms: r.ms, counter: r.counter, node: r.node }),
+			deviceId: r.node
+		}))
 	);
 	/** The log, reordered, with some events delivered more than once (as copies). */
 	const reordered = lessonLog.chain((events) =>
 		fc.record({
 			events: fc.constant(events),
 			delivered: fc
-				.tuple(
-					fc.constant(events),
-					fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 })
-				)
+				.tuple(fc.constant(events), fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 10 }))
 				.map(([all, again]) => [...all, ...again.map((i) => ({ ...all[i]! }))])
 				.chain((withCopies) =>
 					fc.shuffledSubarray(withCopies, {

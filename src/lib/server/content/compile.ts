@@ -75,7 +75,10 @@ interface ParsedFile {
 function parseFile(root: string, file: string, problems: ContentProblem[]): ParsedFile | null {
 	const shown = relative(root, file);
 	const lines = new LineCounter();
-	const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+	const doc = parseDocument(readFileSync(file, 'utf8'), {
+		lineCounter: lines,
+		prettyErrors: false
+	});
 	if (doc.errors.length > 0) {
 		for (const error of doc.errors) {
 			const { line, col } = lines.linePos(error.pos[0]);
@@ -87,7 +90,12 @@ function parseFile(root: string, file: string, problems: ContentProblem[]): Pars
 	if (!result.success) {
 		for (const issue of result.issues) {
 			const path = (issue.path ?? []).map((p) => p.key as string | number);
-			problems.push({ file: shown, ...locate(doc, lines, path), path: dotted(path), message: issue.message });
+			problems.push({
+				file: shown,
+				...locate(doc, lines, path),
+				path: dotted(path),
+				message: issue.message
+			});
 		}
 		return null;
 	}
@@ -95,17 +103,33 @@ function parseFile(root: string, file: string, problems: ContentProblem[]): Pars
 }
 
 function problemAt(parsed: ParsedFile, path: Path, message: string): ContentProblem {
-	return { file: parsed.file, ...locate(parsed.doc, parsed.lines, path), path: dotted(path), message };
+	return {
+		file: parsed.file,
+		...locate(parsed.doc, parsed.lines, path),
+		path: dotted(path),
+		message
+	};
 }
 
 /** Compiles one course folder; returns nothing for the index when any problem was found. */
-function compileCourse(root: string, dir: string, problems: ContentProblem[], files: CompiledFile[]) {
+function compileCourse(
+	root: string,
+	dir: string,
+	problems: ContentProblem[],
+	files: CompiledFile[]
+) {
 	const folder = relative(root, dir);
 	const sources = readdirSync(dir)
 		.filter((f) => f.endsWith('.yaml'))
 		.sort((a, b) => (a === 'de.yaml' ? -1 : b === 'de.yaml' ? 1 : a.localeCompare(b)));
 	if (sources.length === 0) {
-		problems.push({ file: folder, line: 1, column: 1, path: '', message: 'no language file (de.yaml, en.yaml, …)' });
+		problems.push({
+			file: folder,
+			line: 1,
+			column: 1,
+			path: '',
+			message: 'no language file (de.yaml, en.yaml, …)'
+		});
 		return null;
 	}
 	const before = problems.length;
@@ -116,14 +140,26 @@ function compileCourse(root: string, dir: string, problems: ContentProblem[], fi
 
 	const reference = parsed[0]!;
 	for (const p of parsed) {
-		const expectedLang = p.file.split(sep).pop()!.replace(/\.yaml$/, '');
+		const expectedLang = p.file
+			.split(sep)
+			.pop()!
+			.replace(/\.yaml$/, '');
 		if (p.course.lang !== expectedLang) {
-			problems.push(problemAt(p, ['lang'], `lang is "${p.course.lang}" but the file is named ${expectedLang}.yaml`));
+			problems.push(
+				problemAt(
+					p,
+					['lang'],
+					`lang is "${p.course.lang}" but the file is named ${expectedLang}.yaml`
+				)
+			);
 		}
 		if (p.course.id !== folder) {
-			problems.push(problemAt(p, ['id'], `id "${p.course.id}" must match the folder name "${folder}"`));
+			problems.push(
+				problemAt(p, ['id'], `id "${p.course.id}" must match the folder name "${folder}"`)
+			);
 		}
-		for (const issue of checkCourse(p.course)) problems.push(problemAt(p, issue.path, issue.message));
+		for (const issue of checkCourse(p.course))
+			problems.push(problemAt(p, issue.path, issue.message));
 		if (p !== reference) {
 			for (const issue of checkTranslation(reference.course, p.course)) {
 				problems.push(problemAt(p, issue.path, issue.message));
@@ -138,7 +174,9 @@ function compileCourse(root: string, dir: string, problems: ContentProblem[], fi
 			const file = normalize(join(dir, ref.src));
 			const inside = file.startsWith(dir + sep);
 			if (!inside || !existsSync(file) || !statSync(file).isFile()) {
-				problems.push(problemAt(p, ref.path, `image "${ref.src}" does not exist in the course folder`));
+				problems.push(
+					problemAt(p, ref.path, `image "${ref.src}" does not exist in the course folder`)
+				);
 				continue;
 			}
 			if (!MEDIA_TYPES.has(extname(file).toLowerCase())) {
@@ -147,7 +185,9 @@ function compileCourse(root: string, dir: string, problems: ContentProblem[], fi
 			}
 			const data = readFileSync(file);
 			if (data.length > MAX_MEDIA_BYTES) {
-				problems.push(problemAt(p, ref.path, `image "${ref.src}" is larger than ${MAX_MEDIA_BYTES / 1024} KB`));
+				problems.push(
+					problemAt(p, ref.path, `image "${ref.src}" is larger than ${MAX_MEDIA_BYTES / 1024} KB`)
+				);
 				continue;
 			}
 			const base = ref.src.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
@@ -167,7 +207,12 @@ function compileCourse(root: string, dir: string, problems: ContentProblem[], fi
 		files.push({ url, data: JSON.stringify(pack) });
 		return { lang: p.course.lang, url, hash: packHash, title: p.course.title };
 	});
-	return { id: reference.course.id, version: reference.course.version, languages, media: mediaUrls };
+	return {
+		id: reference.course.id,
+		version: reference.course.version,
+		languages,
+		media: mediaUrls
+	};
 }
 
 export function compileContent(root: string): CompileResult {

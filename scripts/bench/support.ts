@@ -1,0 +1,157 @@
+/**
+ * Shared by the budget check (budget.ts) and the benchmarks (run.ts): Debian's Chromium with
+ * the flags the end-to-end tests use, a profile created the way a person creates one, and the
+ * few statistics the reports print.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { createProfile } from '../../tests/e2e/support/fixtures';
+import { BUILD_DIR } from '../../tests/e2e/support/server';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic'
+];
+
+/** The learner's browser as the end-to-end tests set it up (see playwright.config.ts). */
+export const CONTEXT_OPTIONS: BrowserContextOptions = {
+	locale: 'de-DE',
+	viewport: { width: 1024, height: 768 }
+};
+
+/** The first course, the one a new learner starts with. */
+export const COURSE_ID = 'tablet-basics';
+
+export function launchChromium(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Fails early, with the fix, when there is nothing to measure. */
+export function assertBuilt(): void {
+	const missing = ['index.js', 'client/service-worker.js', 'client/packs/index.json'].filter(
+		(file) => !existsSync(join(BUILD_DIR, file))
+	);
+	if (missing.length > 0) {
+		throw new Error(
+			`no production build in ${BUILD_DIR} (missing ${missing.join(', ')}): run \`npm run build\` first`
+		);
+	}
+	if (!existsSync(CHROMIUM_PATH)) {
+		throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: see scripts/ensure-chromium.sh`);
+	}
+}
+
+/** Creates a profile through the picture screen and lands on the learner home (/learn). */
+export async function newLearner(page: Page, name: string): Promise<void> {
+	await createProfile(page, name);
+	await page.getByRole('link', { name: /^Beginnen/ }).first().waitFor();
+}
+
+export interface Summary {
+	n: number;
+	min: number;
+	median: number;
+	p95: number;
+	max: number;
+	/** Interquartile range (p75 − p25). */
+	iqr: number;
+}
+
+/** Nearest-rank percentile: always a value that was really measured. */
+export function percentile(values: readonly number[], p: number): number {
+	if (values.length === 0) return Number.NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.ceil((p / 100) * sorted.length);
+	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function summarize(values: readonly number[]): Summary {
+	return {
+		n: values.length,
+		min: Math.min(...values),
+		median: percentile(values, 50),
+		p95: percentile(values, 95),
+		max: Math.max(...values),
+		iqr: percentile(values, 75) - percentile(values, 25)
+	};
+}
+
+export interface Machine {
+	cpu: string;
+	cores: number;
+	memory: string;
+	node: string;
+	chromium: string;
+	playwright: string;
+	os: string;
+}
+
+export function machineInfo(browser?: Browser): Machine {
+	let cpu = cpus()[0]?.model ?? 'unknown';
+	try {
+		const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+		if (model?.[1]) cpu = model[1].trim();
+	} catch {
+		// not Linux: keep what os.cpus() says
+	}
+	let os = `${process.platform} ${process.arch}`;
+	try {
+		const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+		if (pretty?.[1]) os = `${pretty[1]} (${process.arch})`;
+	} catch {
+		// keep the platform name
+	}
+	let chromiumVersion = browser?.version() ?? 'unknown';
+	try {
+		chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' })
+			.split('\n')[0]!
+			.trim();
+	} catch {
+		// keep what the browser reported
+	}
+	const playwright = (
+		JSON.parse(
+			readFileSync(join(BUILD_DIR, '../node_modules/@playwright/test/package.json'), 'utf8')
+		) as { version: string }
+	).version;
+	return {
+		cpu,
+		cores: cpus().length,
+		memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+		node: process.version,
+		chromium: chromiumVersion,
+		playwright,
+		os
+	};
+}
+
+/** Kilobytes and megabytes are decimal here: 1 KB = 1000 bytes, 1 MB = 1000 KB. */
+export const KB = 1000;
+export const MB = 1000 * KB;
+
+export const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
+export const mb = (bytes: number) => `${(bytes / MB).toFixed(2)} MB`;
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Rejects when `work` takes longer than `limit` ms, naming what did not finish. */
+export async function within<T>(limit: number, what: string, work: Promise<T>): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_, fail) => {
+		timer = setTimeout(() => fail(new Error(`${what} did not finish within ${limit / 1000} s`)), limit);
+	});
+	try {
+		return await Promise.race([work, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
