@@ -5,8 +5,8 @@
  *
  *   npx tsx scripts/bench/budget.ts [--details]
  */
-import { BUDGETS, measureBudgets, type RouteScripts } from './measure-budget';
-import { assertBuilt, kb, mb } from './support';
+import { BUDGETS, measureBudgets, scriptLabels, type RouteScripts } from './measure-budget';
+import { assertBuilt, guardRun, kb, mb } from './support';
 
 const LIMIT_MS = 50_000;
 const details = process.argv.includes('--details');
@@ -18,9 +18,12 @@ interface Line {
 	over: boolean;
 }
 
-function scriptList(route: RouteScripts): string {
+function scriptList(route: RouteScripts, labels: Map<string, string>): string {
 	return route.scripts
-		.map((s) => `      ${kb(s.gzip).padStart(9)} gzip  ${kb(s.bytes).padStart(9)} raw  ${s.url}`)
+		.map((s) => {
+			const label = labels.get(s.url);
+			return `      ${kb(s.gzip).padStart(9)} gzip  ${kb(s.bytes).padStart(9)} raw  ${s.url}${label ? `  ${label}` : ''}`;
+		})
 		.join('\n');
 }
 
@@ -52,14 +55,18 @@ async function main(): Promise<number> {
 			`  ${line.figure.padEnd(width)}  ${line.value.padStart(10)}  budget ${line.budget.padStart(9)}  ${line.over ? 'OVER BUDGET' : 'ok'}`
 		);
 	}
+	const labels = scriptLabels();
 	for (const route of [home, lesson]) {
 		if (details || route.gzip > BUDGETS.routeScripts) {
-			console.log(`\n  Scripts of the ${route.label}, largest first:\n${scriptList(route)}`);
+			console.log(
+				`\n  Scripts of the ${route.label}, largest first:\n${scriptList(route, labels)}`
+			);
 		}
 	}
 	if (details || precache.bytes > BUDGETS.precache) {
 		console.log('\n  Largest precached files:');
-		for (const file of precache.largest) console.log(`      ${kb(file.bytes).padStart(11)}  ${file.path}`);
+		for (const file of precache.largest)
+			console.log(`      ${kb(file.bytes).padStart(11)}  ${file.path}`);
 	}
 	if (precache.manifest) {
 		const { urls, bytes, notInRule, ruleOnly } = precache.manifest;
@@ -78,19 +85,17 @@ async function main(): Promise<number> {
 	return over.length > 0 ? 1 : 0;
 }
 
-const watchdog = setTimeout(() => {
-	console.error(`Budget check failed: it did not finish within ${LIMIT_MS / 1000} s.`);
-	process.exit(2);
-}, LIMIT_MS);
-
+const done = guardRun('Budget check', LIMIT_MS);
 main().then(
 	(code) => {
-		clearTimeout(watchdog);
+		done();
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		clearTimeout(watchdog);
-		console.error(`Budget check could not measure: ${error instanceof Error ? error.message : error}`);
+		done();
+		console.error(
+			`Budget check could not measure: ${error instanceof Error ? error.message : error}`
+		);
 		process.exitCode = 2;
 	}
 );

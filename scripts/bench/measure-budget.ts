@@ -2,13 +2,22 @@
  * The size budgets: JavaScript a learner's browser loads for the home and for a lesson page,
  * and everything the service worker precaches. budget.ts checks them (CI), run.ts records them.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BrowserContext, Response } from '@playwright/test';
+import type { BrowserContext, Locator, Page, Response } from '@playwright/test';
 import { loadPack } from '../../tests/e2e/support/solver';
 import { BUILD_DIR, TestServer } from '../../tests/e2e/support/server';
-import { COURSE_ID, CONTEXT_OPTIONS, KB, MB, launchChromium, newLearner } from './support';
+import {
+	COURSE_ID,
+	CONTEXT_OPTIONS,
+	KB,
+	LABELS,
+	MB,
+	launchChromium,
+	newLearner,
+	onAbort
+} from './support';
 
 export const BUDGETS = {
 	/** Gzipped JavaScript per route (gzip -9 of each script body, summed). */
@@ -49,7 +58,9 @@ export interface BudgetFigures {
 function isScript(response: Response): boolean {
 	if (response.request().resourceType() === 'script') return true;
 	const type = response.headers()['content-type'] ?? '';
-	return /javascript|ecmascript/.test(type) || /\.m?js(\?|$)/.test(new URL(response.url()).pathname);
+	return (
+		/javascript|ecmascript/.test(type) || /\.m?js(\?|$)/.test(new URL(response.url()).pathname)
+	);
 }
 
 /**
@@ -61,7 +72,7 @@ async function routeScripts(
 	session: [string, string][],
 	route: string,
 	label: string,
-	ready: string
+	ready: (page: Page) => Locator
 ): Promise<RouteScripts> {
 	const page = await context.newPage();
 	try {
@@ -90,7 +101,7 @@ async function routeScripts(
 			);
 		});
 		await page.goto(route);
-		await page.getByRole(ready === 'Weiter' ? 'button' : 'link', { name: ready }).first().waitFor();
+		await ready(page).first().waitFor();
 		await page.waitForLoadState('networkidle');
 		const landed = new URL(page.url()).pathname;
 		if (landed !== route) throw new Error(`${label}: ${route} ended up at ${landed}`);
@@ -121,10 +132,12 @@ export async function measureRouteScripts(): Promise<{
 	const lessonId = loadPack(COURSE_ID).lessons[0]?.id;
 	if (!lessonId) throw new Error(`course ${COURSE_ID} has no lessons`);
 	const server = await TestServer.start();
+	const forgetServer = onAbort(() => server.dispose());
 	const browser = await launchChromium().catch(async (error: unknown) => {
 		await server.dispose();
 		throw error;
 	});
+	const forgetBrowser = onAbort(() => browser.close());
 	try {
 		// No service worker: its install fetches every file in parallel, and once it controls a
 		// tab it answers from the cache. Blocking it, each load shows what the route needs from
@@ -138,19 +151,23 @@ export async function measureRouteScripts(): Promise<{
 		const first = await context.newPage();
 		await newLearner(first, 'Budget');
 		const session = await first.evaluate(() => Object.entries(sessionStorage));
-		const home = await routeScripts(context, session, '/learn', 'learner home', 'Beginnen');
+		const home = await routeScripts(context, session, '/learn', 'learner home', (page) =>
+			page.getByRole('link', { name: LABELS.start })
+		);
 		const lesson = await routeScripts(
 			context,
 			session,
 			`/learn/${COURSE_ID}/${lessonId}`,
 			'lesson page',
-			'Weiter'
+			(page) => page.getByRole('button', { name: LABELS.next, exact: true })
 		);
 		await context.close();
 		return { home, lesson };
 	} finally {
 		await browser.close();
 		await server.dispose();
+		forgetBrowser();
+		forgetServer();
 	}
 }
 
@@ -212,6 +229,43 @@ export function measurePrecache(): PrecacheSize {
 		largest: [...files].sort((a, b) => b.bytes - a.bytes).slice(0, 5),
 		manifest
 	};
+}
+
+/**
+ * What each built script is, from the Vite manifest of the last build: route files for
+ * SvelteKit's nodes, the chunk name Vite gave the others (e.g. `index-client` is Svelte's
+ * runtime). Empty when the manifest is not there.
+ */
+export function scriptLabels(): Map<string, string> {
+	const root = join(BUILD_DIR, '../.svelte-kit');
+	const file = join(root, 'output/client/.vite/manifest.json');
+	const labels = new Map<string, string>();
+	if (!existsSync(file)) return labels;
+	const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<
+		string,
+		{ file: string; name?: string; src?: string; isDynamicEntry?: boolean }
+	>;
+	for (const [key, chunk] of Object.entries(manifest)) {
+		if (!chunk.file.endsWith('.js')) continue;
+		let label = chunk.name ?? key;
+		const node = /generated\/client-optimized\/nodes\/\d+\.js$/.exec(key);
+		if (node) {
+			try {
+				const source = readFileSync(join(root, '..', key), 'utf8');
+				const component = /from ["'](?:\.\.\/)*(?:node_modules\/)?([^"']+\.svelte)["']/.exec(
+					source
+				)?.[1];
+				if (component) label = component;
+			} catch {
+				// keep the chunk name
+			}
+		} else if (chunk.src && !chunk.src.startsWith('_')) {
+			label = chunk.src.replace(/^node_modules\//, '');
+		}
+		if (chunk.isDynamicEntry) label += ' (loaded on demand)';
+		labels.set(`/${chunk.file}`, label);
+	}
+	return labels;
 }
 
 export async function measureBudgets(): Promise<BudgetFigures> {

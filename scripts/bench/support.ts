@@ -51,10 +51,45 @@ export function assertBuilt(): void {
 	}
 }
 
+function localeFile(name: string): Record<string, unknown> {
+	const file = join(BUILD_DIR, '../src/lib/i18n/locales/de', `${name}.json`);
+	return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+function text(source: Record<string, unknown>, key: string): string {
+	const value = key
+		.split('.')
+		.reduce<unknown>((at, part) => (at as Record<string, unknown>)?.[part], source);
+	if (typeof value !== 'string') throw new Error(`no German text for ${key}`);
+	return value;
+}
+
+/**
+ * What the learner reads on the buttons, from the app's German locale files (not copied here,
+ * so a reworded button does not break the measurements). The build must be current.
+ */
+export function loadLabels() {
+	const common = localeFile('common');
+	const lesson = localeFile('lesson');
+	return {
+		/** The home's link into a course's next lesson. */
+		start: text(common, 'home.start'),
+		next: text(lesson, 'next'),
+		back: text(lesson, 'back'),
+		finish: text(lesson, 'finish'),
+		helpAsk: text(lesson, 'help.ask'),
+		helpNoted: text(lesson, 'help.noted'),
+		lessonDone: text(common, 'done.title'),
+		courseDone: text(common, 'done.courseTitle')
+	};
+}
+
+export const LABELS = loadLabels();
+
 /** Creates a profile through the picture screen and lands on the learner home (/learn). */
 export async function newLearner(page: Page, name: string): Promise<void> {
 	await createProfile(page, name);
-	await page.getByRole('link', { name: /^Beginnen/ }).first().waitFor();
+	await page.getByRole('link', { name: LABELS.start }).first().waitFor();
 }
 
 export interface Summary {
@@ -113,7 +148,10 @@ export function machineInfo(browser?: Browser): Machine {
 	}
 	let chromiumVersion = browser?.version() ?? 'unknown';
 	try {
-		chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' })
+		chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore']
+		})
 			.split('\n')[0]!
 			.trim();
 	} catch {
@@ -147,11 +185,48 @@ export const ms = (value: number) => `${value.toFixed(1)} ms`;
 export async function within<T>(limit: number, what: string, work: Promise<T>): Promise<T> {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_, fail) => {
-		timer = setTimeout(() => fail(new Error(`${what} did not finish within ${limit / 1000} s`)), limit);
+		timer = setTimeout(
+			() => fail(new Error(`${what} did not finish within ${limit / 1000} s`)),
+			limit
+		);
 	});
 	try {
 		return await Promise.race([work, timeout]);
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+const cleanups = new Set<() => Promise<void>>();
+
+/** Runs `cleanup` (stopping a server, closing a browser) also when the script is cut short. */
+export function onAbort(cleanup: () => Promise<void>): () => void {
+	cleanups.add(cleanup);
+	return () => cleanups.delete(cleanup);
+}
+
+/**
+ * Ends the script after `limit` ms or on Ctrl-C with a message, after stopping what it
+ * started (the server is a child process and would otherwise outlive the script).
+ */
+export function guardRun(name: string, limit: number): () => void {
+	const abort = (message: string, code: number) => {
+		console.error(message);
+		const pending = [...cleanups].map((cleanup) => cleanup().catch(() => undefined));
+		void Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 5_000))]).then(() =>
+			process.exit(code)
+		);
+	};
+	const timer = setTimeout(
+		() => abort(`${name} failed: it did not finish within ${Math.round(limit / 1000)} s.`, 2),
+		limit
+	);
+	const interrupt = () => abort(`${name} interrupted.`, 130);
+	process.once('SIGINT', interrupt);
+	process.once('SIGTERM', interrupt);
+	return () => {
+		clearTimeout(timer);
+		process.off('SIGINT', interrupt);
+		process.off('SIGTERM', interrupt);
+	};
 }

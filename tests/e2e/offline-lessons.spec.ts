@@ -38,7 +38,7 @@ test('a learner takes two booking lessons with the server gone, reloads, and kee
 	const inputIndex = inputLesson.steps.findIndex((s) => s.kind === 'input');
 	for (let i = await currentStepIndex(page); i < inputIndex; i++) {
 		await solveStep(page, inputLesson.steps[i]!);
-		await page.getByRole('button', { name: 'Weiter' }).click();
+		await page.getByRole('button', { name: 'Nächster Schritt' }).click();
 	}
 	const inputStep = inputLesson.steps[inputIndex]!;
 	if (inputStep.kind !== 'input') throw new Error('unreachable');

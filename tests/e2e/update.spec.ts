@@ -23,7 +23,7 @@ test('a waiting new version never reloads an open lesson, and is offered between
 		.getByRole('link', { name: /Beginnen/ })
 		.click();
 	await solveStep(page, lesson.steps[0]!);
-	await page.getByRole('button', { name: 'Weiter' }).click();
+	await page.getByRole('button', { name: 'Nächster Schritt' }).click();
 	await expect(page.getByText(`Schritt 2 von ${lesson.steps.length}`)).toBeVisible();
 	await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 

@@ -159,10 +159,8 @@ describe('HybridClock ordering (property)', () => {
 			kind: fc.constant('receive' as const),
 			wall: fc.integer({ min: 0, max: 2_000 }),
 			remoteMs: fc.integer({ min: 0, max: 4_000 }),
-			// Counters stay well below the 99 999 limit here: receive() loses the borrowed
-			// millisecond when the counter overflows (reported separately), which the
-			// overflow test for tick() does not cover.
-			remoteCounter: fc.integer({ min: 0, max: 90_000 })
+			// Up to the limit itself: an overflowing counter must borrow the next millisecond.
+			remoteCounter: fc.integer({ min: 0, max: 99_999 })
 		})
 	);
 
@@ -204,5 +202,14 @@ describe('HybridClock ordering (property)', () => {
 				}
 			})
 		);
+	});
+});
+
+describe('HybridClock counter overflow on receive', () => {
+	it('a remote stamp at the counter limit still makes the next local stamp sort after it', () => {
+		const clock = new HybridClock('dev-a', () => 1000);
+		const remote = '000000000001000-99999-dev-b';
+		clock.receive(remote);
+		expect(clock.tick() > remote).toBe(true);
 	});
 });

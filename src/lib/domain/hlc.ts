@@ -41,41 +41,30 @@ export class HybridClock {
 	/** A new stamp for a local event. */
 	tick(): HlcStamp {
 		const wall = this.now();
-		if (wall > this.#ms) {
-			this.#ms = wall;
-			this.#counter = 0;
-		} else {
-			this.#advanceCounter();
-		}
+		if (wall > this.#ms) this.#set(wall, 0);
+		else this.#set(this.#ms, this.#counter + 1);
 		return formatHlc({ ms: this.#ms, counter: this.#counter, node: this.node });
 	}
 
 	/** Takes in a stamp seen from elsewhere, so the next local stamp sorts after it. */
 	receive(stamp: HlcStamp): void {
 		const remote = parseHlc(stamp);
-		const wall = this.now();
-		const ms = Math.max(wall, this.#ms, remote.ms);
-		if (ms === this.#ms && ms === remote.ms) {
-			this.#counter = Math.max(this.#counter, remote.counter);
-			this.#advanceCounter();
-		} else if (ms === this.#ms) {
-			this.#advanceCounter();
-		} else if (ms === remote.ms) {
-			this.#counter = remote.counter;
-			this.#advanceCounter();
-		} else {
-			this.#counter = 0;
-		}
-		this.#ms = ms;
+		const ms = Math.max(this.now(), this.#ms, remote.ms);
+		let counter = 0;
+		if (ms === this.#ms && ms === remote.ms) counter = Math.max(this.#counter, remote.counter) + 1;
+		else if (ms === this.#ms) counter = this.#counter + 1;
+		else if (ms === remote.ms) counter = remote.counter + 1;
+		this.#set(ms, counter);
 	}
 
-	#advanceCounter(): void {
-		if (this.#counter >= MAX_COUNTER) {
-			// Only thousands of stamps within one millisecond get here: borrow the next one.
-			this.#ms += 1;
+	#set(ms: number, counter: number): void {
+		// Only thousands of stamps within one millisecond overflow the counter: borrow the next one.
+		if (counter > MAX_COUNTER) {
+			this.#ms = ms + 1;
 			this.#counter = 0;
 		} else {
-			this.#counter += 1;
+			this.#ms = ms;
+			this.#counter = counter;
 		}
 	}
 }

@@ -10,7 +10,9 @@ export interface TextRun {
 export type Paragraph = TextRun[];
 
 export function fillPlaceholders(text: string, values: Record<string, string>): string {
-	return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+	return text.replace(/\{(\w+)\}/g, (whole, key: string) =>
+		Object.hasOwn(values, key) ? values[key]! : whole
+	);
 }
 
 export function parseText(source: string): Paragraph[] {

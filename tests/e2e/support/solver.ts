@@ -204,7 +204,9 @@ export async function finishLesson(page: Page, pack: CoursePack, lessonId: strin
 	for (let i = await currentStepIndex(page); i < lesson.steps.length; i++) {
 		await solveStep(page, lesson.steps[i]!);
 		const last = i === lesson.steps.length - 1;
-		await page.getByRole('button', { name: last ? 'Lektion abschließen' : 'Weiter' }).click();
+		await page
+			.getByRole('button', { name: last ? 'Lektion abschließen' : 'Nächster Schritt' })
+			.click();
 	}
 	await expect(
 		page.getByRole('heading', { name: /Lektion geschafft|Kurs geschafft/ })

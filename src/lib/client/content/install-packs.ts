@@ -1,7 +1,8 @@
 /**
  * Brings the course packs shipped with the app into IndexedDB. A newer version replaces the
- * stored one (progress is recorded by stable ids, so it stays); a broken pack is stored as
- * unavailable with its reason, and every other course keeps working.
+ * stored one (progress is recorded by stable ids, so it stays). A pack that fails to download
+ * or to validate never replaces a working one; without one, the course is stored as
+ * unavailable with its reason, every other course keeps working, and the next start retries.
  */
 import type { LernlotseDatabase } from '../db/database';
 import type { CourseRecord } from '../db/records';
@@ -32,16 +33,21 @@ export async function installPacks(
 
 	const index = parseIndex(JSON.parse(text));
 	const records: CourseRecord[] = [];
+	let complete = true;
 	for (const course of index.courses) {
 		for (const language of course.languages) {
 			const stored = await db.courses.get([course.id, language.lang]);
-			if (stored && (stored.version > course.version || stored.hash === language.hash)) continue;
-			records.push(await fetchPack(fetcher, course.id, course.version, language));
+			const working = stored?.pack ? stored : undefined;
+			if (working && (working.version > course.version || working.hash === language.hash)) continue;
+			const record = await fetchPack(fetcher, course.id, course.version, language);
+			// Try again next start; meanwhile a working older version stays in use.
+			if (!record.pack) complete = false;
+			if (record.pack || !working) records.push(record);
 		}
 	}
 	await db.transaction('rw', db.courses, db.meta, async () => {
 		await db.courses.bulkPut(records);
-		await db.meta.put({ key: INDEX_HASH, value: indexHash });
+		if (complete) await db.meta.put({ key: INDEX_HASH, value: indexHash });
 	});
 	return { changed: records.length, unavailable: records.filter((r) => !r.pack).length };
 }

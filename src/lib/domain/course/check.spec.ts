@@ -20,7 +20,9 @@ import {
 function schemaIssues(input: unknown): string[] {
 	const result = v.safeParse(CourseSource, input);
 	if (result.success) return [];
-	return result.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`);
+	return result.issues.map(
+		(i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`
+	);
 }
 
 /** Cross-check problems of a course that passes the schema. */
@@ -28,7 +30,12 @@ function crossIssues(input: unknown) {
 	return checkCourse(v.parse(CourseSource, input));
 }
 
-const doneScreen = { id: 'done', task: 'Fertig.', finish: true, elements: [{ kind: 'text' as const, text: 'Danke.' }] };
+const doneScreen = {
+	id: 'done',
+	task: 'Fertig.',
+	finish: true,
+	elements: [{ kind: 'text' as const, text: 'Danke.' }]
+};
 
 describe('the test factory', () => {
 	it('builds a course that passes the schema and every cross check', () => {
@@ -42,7 +49,9 @@ describe('the test factory', () => {
 	});
 
 	it('builds a pack that passes the pack schema', () => {
-		expect(v.safeParse(CoursePack, buildPack({}, { hash: 'abc', media: ['/x.svg'] })).success).toBe(true);
+		expect(v.safeParse(CoursePack, buildPack({}, { hash: 'abc', media: ['/x.svg'] })).success).toBe(
+			true
+		);
 	});
 });
 
@@ -53,11 +62,17 @@ describe('course schema', () => {
 		expect(course.glossary).toEqual([]);
 		expect(course.stepCard).toEqual([]);
 		const choice = course.lessons[0]!.steps.find((s) => s.kind === 'choice');
-		expect(choice?.kind === 'choice' && choice.options.map((o) => o.correct)).toEqual([true, false]);
+		expect(choice?.kind === 'choice' && choice.options.map((o) => o.correct)).toEqual([
+			true,
+			false
+		]);
 	});
 
 	it('names an unknown step kind and lists the known ones', () => {
-		const broken = courseWithSteps([explainStep(), { ...explainStep({ id: 'video' }), kind: 'video' }]);
+		const broken = courseWithSteps([
+			explainStep(),
+			{ ...explainStep({ id: 'video' }), kind: 'video' }
+		]);
 		expect(schemaIssues(broken)).toEqual([
 			'lessons.0.steps.1.kind: unknown step kind: use one of explain, choice, tap, input, order, practice'
 		]);
@@ -86,14 +101,21 @@ describe('course schema', () => {
 		expect(schemaIssues(courseInput({ lessons: [] }))).toEqual([
 			'lessons: a course needs at least 1 lesson'
 		]);
-		expect(schemaIssues(courseWithSteps([]))).toEqual(['lessons.0.steps: a lesson needs at least 1 step']);
+		expect(schemaIssues(courseWithSteps([]))).toEqual([
+			'lessons.0.steps: a lesson needs at least 1 step'
+		]);
 	});
 
 	it('wants at least 2 options, 3 items and 2 screens', () => {
 		const oneOption = choiceStep({
 			options: [{ id: 'only', text: 'Nur eine', correct: true, feedback: 'Ja.' }]
 		});
-		const twoItems = orderStep({ items: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }] });
+		const twoItems = orderStep({
+			items: [
+				{ id: 'a', text: 'A' },
+				{ id: 'b', text: 'B' }
+			]
+		});
 		const oneScreen = practiceStep({ screens: [doneScreen], start: 'done' });
 		expect(schemaIssues(courseWithSteps([oneOption, twoItems, oneScreen]))).toEqual([
 			'lessons.0.steps.0.options: a question needs at least 2 options',
@@ -118,7 +140,9 @@ describe('checkCourse', () => {
 
 	it('finds a duplicate lesson id', () => {
 		const course = courseInput({ lessons: [lessonInput(), lessonInput()] });
-		expect(crossIssues(course)).toEqual([{ path: ['lessons'], message: 'lesson id "basics" is used twice' }]);
+		expect(crossIssues(course)).toEqual([
+			{ path: ['lessons'], message: 'lesson id "basics" is used twice' }
+		]);
 	});
 
 	it('finds a tap target missing from the screen', () => {
@@ -167,7 +191,10 @@ describe('checkCourse', () => {
 			]
 		};
 		expect(crossIssues(courseWithSteps([tapStep({ screen })]))).toEqual([
-			{ path: ['lessons', 0, 'steps', 0, 'screen', 'elements'], message: 'element id "start" is used twice' }
+			{
+				path: ['lessons', 0, 'steps', 0, 'screen', 'elements'],
+				message: 'element id "start" is used twice'
+			}
 		]);
 	});
 
@@ -210,7 +237,9 @@ describe('checkCourse', () => {
 
 	it('finds a practice without a finish screen', () => {
 		const notFinished = { ...doneScreen, finish: false };
-		const form = formScreen({ elements: [{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done' }] });
+		const form = formScreen({
+			elements: [{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done' }]
+		});
 		const course = courseWithSteps([practiceStep({ screens: [form, notFinished] })]);
 		expect(crossIssues(course)).toEqual([
 			{ path: ['lessons', 0, 'steps', 0, 'screens'], message: 'no screen is marked "finish: true"' }
@@ -225,7 +254,9 @@ describe('checkCourse', () => {
 	});
 
 	it('finds a duplicate screen id', () => {
-		const course = courseWithSteps([practiceStep({ screens: [formScreen(), doneScreen, { ...doneScreen }] })]);
+		const course = courseWithSteps([
+			practiceStep({ screens: [formScreen(), doneScreen, { ...doneScreen }] })
+		]);
 		expect(crossIssues(course)).toContainEqual({
 			path: ['lessons', 0, 'steps', 0, 'screens'],
 			message: 'screen id "done" is used twice'
@@ -237,7 +268,13 @@ describe('checkCourse', () => {
 			elements: [
 				{ kind: 'text', id: 'intro', text: 'Bitte ausfüllen.' },
 				{ kind: 'field', id: 'name', label: 'Name' },
-				{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done', validate: ['name', 'intro', 'email'] }
+				{
+					kind: 'button',
+					id: 'send',
+					label: 'Weiter',
+					goto: 'done',
+					validate: ['name', 'intro', 'email']
+				}
 			]
 		});
 		const course = courseWithSteps([practiceStep({ screens: [form, doneScreen] })]);
@@ -308,7 +345,9 @@ describe('checkTranslation', () => {
 
 	it('finds a translation with different step ids', () => {
 		const renamed = english({
-			lessons: [lessonInput({ steps: [explainStep({ id: 'hello' }), choiceStep(), tapStep(), orderStep()] })]
+			lessons: [
+				lessonInput({ steps: [explainStep({ id: 'hello' }), choiceStep(), tapStep(), orderStep()] })
+			]
 		});
 		const reference = buildCourse({
 			lessons: [lessonInput({ steps: [explainStep(), choiceStep(), tapStep(), orderStep()] })]
@@ -328,12 +367,17 @@ describe('checkTranslation', () => {
 		});
 		const reference = buildCourse({ lessons: [lessonInput({ steps: [explainStep()] })] });
 		expect(checkTranslation(reference, changed)).toEqual([
-			{ path: ['lessons', 0, 'steps'], message: 'steps must be welcome (explain), as in the de file' }
+			{
+				path: ['lessons', 0, 'steps'],
+				message: 'steps must be welcome (explain), as in the de file'
+			}
 		]);
 	});
 
 	it('finds steps in another order', () => {
-		const reference = buildCourse({ lessons: [lessonInput({ steps: [explainStep(), choiceStep()] })] });
+		const reference = buildCourse({
+			lessons: [lessonInput({ steps: [explainStep(), choiceStep()] })]
+		});
 		const swapped = english({ lessons: [lessonInput({ steps: [choiceStep(), explainStep()] })] });
 		expect(checkTranslation(reference, swapped)).toHaveLength(1);
 	});

@@ -15,6 +15,7 @@ export function helpLevel(misses: number): HelpLevel {
 
 /** A stable shuffle, so a reload shows the same order and a test can know it. */
 export function shuffledOrder<T extends { id: string }>(items: readonly T[], seed: string): T[] {
+	if (items.length < 2) return [...items];
 	const score = (id: string) => {
 		let h = 2166136261;
 		for (const ch of seed + '|' + id) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);

@@ -77,11 +77,15 @@ describe('press: a validating button', () => {
 	});
 
 	it('blocks on an unticked required checkbox', () => {
-		expect(press(form, { ...filledIn, privacy: false }, send).errors).toEqual({ privacy: 'required' });
+		expect(press(form, { ...filledIn, privacy: false }, send).errors).toEqual({
+			privacy: 'required'
+		});
 	});
 
 	it('counts a ticked box typed as text as unticked', () => {
-		expect(press(form, { ...filledIn, privacy: 'true' }, send).errors).toEqual({ privacy: 'required' });
+		expect(press(form, { ...filledIn, privacy: 'true' }, send).errors).toEqual({
+			privacy: 'required'
+		});
 	});
 
 	it('blocks when no option or no time slot was chosen', () => {
@@ -108,7 +112,13 @@ describe('press: a validating button', () => {
 						]
 					},
 					{ kind: 'slots', id: 'slot', label: 'Termin', days: [{ label: 'Mo', times: [] }] },
-					{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done', validate: ['news', 'salutation', 'slot'] }
+					{
+						kind: 'button',
+						id: 'send',
+						label: 'Weiter',
+						goto: 'done',
+						validate: ['news', 'salutation', 'slot']
+					}
 				]
 			}),
 			{ id: 'done', task: 'Fertig.', finish: true, elements: [{ kind: 'text', text: 'Danke.' }] }
@@ -120,7 +130,9 @@ describe('press: a validating button', () => {
 	it('ignores a validate entry that is not on the screen', () => {
 		const odd = practice([
 			formScreen({
-				elements: [{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done', validate: ['ghost'] }]
+				elements: [
+					{ kind: 'button', id: 'send', label: 'Weiter', goto: 'done', validate: ['ghost'] }
+				]
 			}),
 			{ id: 'done', task: 'Fertig.', finish: true, elements: [{ kind: 'text', text: 'Danke.' }] }
 		]);
