@@ -4,6 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-chromium.sh
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+	pg_dir_file=$(mktemp)
+	TEST_DATABASE_URL=$(PG_DIR_FILE="$pg_dir_file" bash scripts/ensure-postgres.sh)
+	export TEST_DATABASE_URL
+	trap 'bash scripts/stop-postgres.sh "$(cat "$pg_dir_file")"; rm -f "$pg_dir_file"' EXIT
+fi
 npm run build
 npm run lint
 npm run check

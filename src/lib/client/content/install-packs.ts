@@ -6,7 +6,7 @@
  */
 import type { LernlotseDatabase } from '../db/database';
 import type { CourseRecord } from '../db/records';
-import { checkPack, parseIndex } from './validate-pack';
+import type { PackCheck } from './validate-pack';
 
 export const INDEX_URL = '/packs/index.json';
 const INDEX_HASH = 'packIndexHash';
@@ -31,6 +31,8 @@ export async function installPacks(
 	const indexHash = await digest(text);
 	if ((await db.meta.get(INDEX_HASH))?.value === indexHash) return { changed: 0, unavailable: 0 };
 
+	// The schema code loads only when the packs changed: most starts never need it.
+	const { checkPack, parseIndex } = await import('./validate-pack');
 	const index = parseIndex(JSON.parse(text));
 	const records: CourseRecord[] = [];
 	let complete = true;
@@ -39,7 +41,7 @@ export async function installPacks(
 			const stored = await db.courses.get([course.id, language.lang]);
 			const working = stored?.pack ? stored : undefined;
 			if (working && (working.version > course.version || working.hash === language.hash)) continue;
-			const record = await fetchPack(fetcher, course.id, course.version, language);
+			const record = await fetchPack(fetcher, checkPack, course.id, course.version, language);
 			// Try again next start; meanwhile a working older version stays in use.
 			if (!record.pack) complete = false;
 			if (record.pack || !working) records.push(record);
@@ -54,6 +56,7 @@ export async function installPacks(
 
 async function fetchPack(
 	fetcher: typeof fetch,
+	checkPack: (data: unknown) => PackCheck,
 	id: string,
 	version: number,
 	language: { lang: string; url: string; hash: string; title: string }

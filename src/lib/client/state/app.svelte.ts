@@ -3,6 +3,7 @@
  * and which courses are here. Shared with components through context (see `context.ts`).
  */
 import { LernlotseDatabase } from '../db/database';
+import { installPacks } from '../content/install-packs';
 import { coursesFor } from '../db/courses';
 import { openDevice, type Device } from '../db/device';
 import { classifyStorageError, type StorageProblem } from '../db/errors';
@@ -92,7 +93,6 @@ export class AppState {
 	async loadCourses(): Promise<void> {
 		const lang = this.learner?.lang ?? 'de';
 		try {
-			const { installPacks } = await import('../content/install-packs');
 			await installPacks(this.db);
 			this.courseLoadProblem = null;
 		} catch (error) {

@@ -74,13 +74,18 @@ export class LessonPlayer {
 		await this.#record(this.#event('step-viewed'));
 	}
 
-	async #goTo(index: number): Promise<void> {
-		await this.flushDraft();
+	/**
+	 * Shows the step at `index` at once, then writes: the learner never waits for storage.
+	 * `leaving` are events about the step being left, recorded in the same transaction.
+	 */
+	async #goTo(index: number, leaving: NewProgressEvent[] = []): Promise<void> {
+		const draftWritten = this.flushDraft();
 		this.index = index;
 		this.draft = undefined;
 		this.helpRequested = false;
+		await draftWritten;
 		await this.app.guard(() => clearDraft(this.app.db, this.ref));
-		await this.#record(this.#event('step-viewed'));
+		await this.#record(...leaving, this.#event('step-viewed'));
 	}
 
 	async back(): Promise<void> {
@@ -90,15 +95,18 @@ export class LessonPlayer {
 	/** Moves on; returns true when this finished the lesson. */
 	async next(): Promise<boolean> {
 		if (!this.canContinue) return false;
+		const leaving: NewProgressEvent[] = [];
 		if (this.step.kind === 'explain' && !this.completed.has(this.step.id)) {
-			await this.complete(0);
+			// Reading an explanation is its completion.
+			leaving.push(this.#event('step-completed', { attempts: 0 }));
+			this.completed.add(this.step.id);
 		}
 		if (!this.isLast) {
-			await this.#goTo(this.index + 1);
+			await this.#goTo(this.index + 1, leaving);
 			return false;
 		}
 		await this.flushDraft();
-		const done = await this.#record(this.#event('lesson-completed', { stepId: null }));
+		const done = await this.#record(...leaving, this.#event('lesson-completed', { stepId: null }));
 		if (done) await this.app.guard(() => clearDraft(this.app.db, this.ref));
 		return done;
 	}

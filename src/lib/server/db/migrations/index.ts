@@ -1,0 +1,10 @@
+/** The one, forward-only list of migrations, the same for SQLite and PostgreSQL. */
+import type { Migration } from 'kysely';
+import type { Dialect } from '../connection';
+import { syncTables } from './001-sync';
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+	return {
+		'001-sync': syncTables(dialect)
+	};
+}

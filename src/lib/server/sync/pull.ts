@@ -1,0 +1,153 @@
+/**
+ * Serves the changes a device may see after its cursor, in commit order, a page at a time.
+ *
+ * The cursor is a server sequence, never a time. On SQLite writes are serialised, so the
+ * change log's sequence is commit order. On PostgreSQL a sequence value is taken before
+ * commit, so a transaction can commit a lower number after a higher one was read; there the
+ * log is read in (transaction id, sequence) order and only up to the oldest transaction still
+ * running, so no change can appear behind a cursor that has passed it.
+ */
+import { sql, type SqlBool } from 'kysely';
+import * as v from 'valibot';
+import {
+	PROTOCOL_VERSION,
+	PullRequest,
+	describeIssues,
+	type Change,
+	type ProgressPayload,
+	type PullResponse
+} from '../../sync/protocol';
+import type { OfficeDatabase } from '../db/connection';
+import { versionProblem } from './push';
+import { touchDevice } from './devices';
+import { refuse, type Reply } from './reply';
+
+const DEFAULT_PAGE = 200;
+
+interface Position {
+	xid: string;
+	seq: number;
+}
+
+function decodeCursor(cursor: string | null, dialect: OfficeDatabase['dialect']): Position {
+	const match = cursor && /^(s|p)(\d+)(?:\.(\d+))?$/.exec(cursor);
+	if (!match) return { xid: '0', seq: 0 };
+	// A cursor from the other kind of database means "start again": pulls are idempotent.
+	if ((match[1] === 'p') !== (dialect === 'postgres')) return { xid: '0', seq: 0 };
+	return match[1] === 'p'
+		? { xid: match[2]!, seq: Number(match[3] ?? 0) }
+		: { xid: '0', seq: Number(match[2]) };
+}
+
+function encodeCursor(position: Position, dialect: OfficeDatabase['dialect']): string {
+	return dialect === 'postgres' ? `p${position.xid}.${position.seq}` : `s${position.seq}`;
+}
+
+export async function handlePull(
+	office: OfficeDatabase,
+	input: unknown,
+	now = new Date()
+): Promise<Reply<PullResponse>> {
+	const parsed = v.safeParse(PullRequest, input);
+	if (!parsed.success) return refuse(400, 'invalid-request', describeIssues(parsed.issues));
+	const request = parsed.output;
+	const tooOld = versionProblem(request.protocol);
+	if (tooOld) return tooOld;
+
+	const { db, dialect } = office;
+	await touchDevice(db, request.deviceId, now.toISOString());
+	const from = decodeCursor(request.cursor, dialect);
+	const limit = request.limit ?? DEFAULT_PAGE;
+
+	let query = db
+		.selectFrom('change_log')
+		.select(['seq', 'entity', 'entity_id'])
+		.where('learner_id', 'in', (q) =>
+			q.selectFrom('device_learners').select('learner_id').where('device_id', '=', request.deviceId)
+		)
+		.limit(limit + 1);
+	if (dialect === 'postgres') {
+		query = query
+			.select(sql<string>`xid::text`.as('xid'))
+			.where(sql<SqlBool>`(xid, seq) > (${from.xid}::xid8, ${from.seq})`)
+			.where(sql<SqlBool>`xid < pg_snapshot_xmin(pg_current_snapshot())`)
+			.orderBy(sql`xid`)
+			.orderBy('seq');
+	} else {
+		query = query.where('seq', '>', from.seq).orderBy('seq');
+	}
+	const rows: { seq: number; entity: string; entity_id: string; xid?: string }[] =
+		await query.execute();
+	const page = rows.slice(0, limit);
+	const changes = await loadChanges(office, page);
+	const last = page.at(-1);
+	const cursor = last ? { xid: last.xid ?? '0', seq: Number(last.seq) } : from;
+	return {
+		status: 200,
+		body: {
+			protocol: PROTOCOL_VERSION,
+			changes,
+			cursor: encodeCursor(cursor, dialect),
+			more: rows.length > limit
+		}
+	};
+}
+
+async function loadChanges(
+	{ db }: OfficeDatabase,
+	rows: { entity: string; entity_id: string }[]
+): Promise<Change[]> {
+	const ids = (entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.entity_id);
+	const progressIds = ids('progress');
+	const learnerIds = ids('learner');
+	const [events, learners] = await Promise.all([
+		progressIds.length
+			? db.selectFrom('progress_events').selectAll().where('id', 'in', progressIds).execute()
+			: [],
+		learnerIds.length
+			? db.selectFrom('learners').selectAll().where('id', 'in', learnerIds).execute()
+			: []
+	]);
+	const eventById = new Map(events.map((e) => [e.id, e]));
+	const learnerById = new Map(learners.map((l) => [l.id, l]));
+	const changes: Change[] = [];
+	for (const row of rows) {
+		if (row.entity === 'progress') {
+			const e = eventById.get(row.entity_id);
+			if (!e) continue;
+			changes.push({
+				entity: 'progress',
+				data: {
+					id: e.id,
+					learnerId: e.learner_id,
+					courseId: e.course_id,
+					courseVersion: e.course_version,
+					lessonId: e.lesson_id,
+					stepId: e.step_id,
+					type: e.type as ProgressPayload['type'],
+					...(e.attempts !== null ? { attempts: e.attempts } : {}),
+					...(e.checkpoint !== null ? { checkpoint: e.checkpoint } : {}),
+					hlc: e.hlc,
+					deviceId: e.device_id
+				}
+			});
+		} else if (row.entity === 'learner') {
+			const l = learnerById.get(row.entity_id);
+			if (!l) continue;
+			// A learner changed twice in one page is sent once, in its latest form.
+			if (changes.some((c) => c.entity === 'learner' && c.data.id === l.id)) continue;
+			changes.push({
+				entity: 'learner',
+				data: {
+					id: l.id,
+					name: l.name,
+					avatar: l.avatar,
+					lang: l.lang,
+					createdAt: l.created_at,
+					stamps: { name: l.name_hlc, avatar: l.avatar_hlc, lang: l.lang_hlc }
+				}
+			});
+		}
+	}
+	return changes;
+}

@@ -1,0 +1,149 @@
+/**
+ * The wire contract between a device and the office server. Both ends validate every
+ * message with these schemas; `docs/sync-protocol.md` explains the rules around them.
+ */
+import * as v from 'valibot';
+import { PROGRESS_EVENT_TYPES } from '../domain/progress/events';
+
+/** Bumped when the shape of requests or replies changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+/** Bumped when a mutation's payload changes; the server also accepts the one before. */
+export const MUTATION_SCHEMA_VERSION = 1;
+export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
+export const MAX_PUSH_BATCH = 200;
+export const MAX_PULL_PAGE = 500;
+
+const Uuid = v.pipe(
+	v.string(),
+	v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a UUID')
+);
+const Hlc = v.pipe(v.string(), v.regex(/^\d{15}-\d{5}-[0-9a-f-]{36}$/, 'not a clock stamp'));
+const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'not an id'), v.maxLength(80));
+const ShortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+
+export const ProgressPayload = v.strictObject({
+	id: Uuid,
+	learnerId: Uuid,
+	courseId: Id,
+	courseVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+	lessonId: Id,
+	stepId: v.nullable(Id),
+	type: v.picklist(PROGRESS_EVENT_TYPES),
+	attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000))),
+	checkpoint: v.optional(ShortText(200)),
+	hlc: Hlc,
+	deviceId: Uuid
+});
+
+export const LEARNER_FIELDS = ['name', 'avatar', 'lang'] as const;
+export type LearnerField = (typeof LEARNER_FIELDS)[number];
+
+/** A learner's profile fields as one device changed them, with what it had seen before. */
+export const LearnerPayload = v.strictObject({
+	id: Uuid,
+	fields: v.strictObject({
+		name: v.optional(ShortText(40)),
+		avatar: v.optional(Id),
+		lang: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}$/)))
+	}),
+	/** The clock stamp of each field as this device knew it when it made the change. */
+	base: v.optional(
+		v.strictObject({
+			name: v.optional(Hlc),
+			avatar: v.optional(Hlc),
+			lang: v.optional(Hlc)
+		}),
+		{}
+	),
+	createdAt: v.pipe(v.string(), v.isoTimestamp())
+});
+
+const mutationBase = {
+	id: Uuid,
+	deviceId: Uuid,
+	/** Per-device sequence number: 1, 2, 3 … in the order the device made its changes. */
+	seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+	hlc: Hlc,
+	schemaVersion: v.pipe(v.number(), v.integer())
+};
+
+export const Mutation = v.variant('kind', [
+	v.strictObject({ ...mutationBase, kind: v.literal('progress'), payload: v.unknown() }),
+	v.strictObject({ ...mutationBase, kind: v.literal('learner'), payload: v.unknown() })
+]);
+
+export const PushRequest = v.strictObject({
+	protocol: v.number(),
+	deviceId: Uuid,
+	mutations: v.pipe(v.array(v.unknown()), v.maxLength(MAX_PUSH_BATCH)),
+	/** Health of the device's queue, for the office to see. */
+	outbox: v.optional(
+		v.strictObject({
+			size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+			oldestAgeSeconds: v.pipe(v.number(), v.minValue(0))
+		})
+	)
+});
+
+export type MutationFate =
+	| { id: string; status: 'accepted' }
+	| { id: string; status: 'duplicate' }
+	| { id: string; status: 'rejected'; reason: string };
+
+export interface PushResponse {
+	protocol: number;
+	results: MutationFate[];
+	/** The highest per-device sequence the server holds for this device. */
+	lastSeq: number;
+}
+
+export const PullRequest = v.strictObject({
+	protocol: v.number(),
+	deviceId: Uuid,
+	/** Opaque; null for "from the beginning". */
+	cursor: v.nullable(v.pipe(v.string(), v.maxLength(100))),
+	limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PULL_PAGE)))
+});
+
+export interface LearnerSnapshot {
+	id: string;
+	name: string;
+	avatar: string;
+	lang: string;
+	createdAt: string;
+	/** The clock stamp that set each field. */
+	stamps: Record<LearnerField, string>;
+}
+
+export type Change =
+	| { entity: 'progress'; data: v.InferOutput<typeof ProgressPayload> }
+	| { entity: 'learner'; data: LearnerSnapshot };
+
+export interface PullResponse {
+	protocol: number;
+	changes: Change[];
+	cursor: string;
+	more: boolean;
+}
+
+/** Every refusal has a code a device can act on and words a person can read. */
+export interface ProtocolError {
+	error: 'update-required' | 'invalid-request' | 'unknown-device' | 'server-error';
+	message: string;
+}
+
+export type ProgressPayload = v.InferOutput<typeof ProgressPayload>;
+export type LearnerPayload = v.InferOutput<typeof LearnerPayload>;
+export type Mutation = v.InferOutput<typeof Mutation>;
+export type PushRequest = v.InferOutput<typeof PushRequest>;
+export type PullRequest = v.InferOutput<typeof PullRequest>;
+
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+	return issues
+		.slice(0, 3)
+		.map((issue) => {
+			const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
+			return path ? `${path}: ${issue.message}` : issue.message;
+		})
+		.join('; ');
+}
