@@ -39,6 +39,17 @@ registerRoute(
 	new NavigationRoute(createHandlerBoundToURL('/'), { denylist: [/^\/api\//, /^\/office(\/|$)/] })
 );
 
+// Background Sync: the browser wakes us when the connection is back; an open page does the sync.
+self.addEventListener('sync', (event) => {
+	const e = event as ExtendableEvent & { tag?: string };
+	if (e.tag !== 'lernlotse-sync') return;
+	e.waitUntil(
+		self.clients
+			.matchAll({ type: 'window' })
+			.then((clients) => clients.forEach((client) => client.postMessage({ type: 'SYNC' })))
+	);
+});
+
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });

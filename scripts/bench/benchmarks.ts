@@ -82,6 +82,8 @@ async function openLesson(page: Page, courseId: string, lessonId: string): Promi
 
 export interface StepChange {
 	from: string;
+	/** The kind of step left: leaving an explanation first records it as completed. */
+	fromKind: string;
 	to: string;
 	/** Click → the section carries the next step's data-step-id (the DOM was updated). */
 	dom: number;
@@ -92,7 +94,7 @@ export interface StepChange {
 }
 
 /** Clicks the next button („Weiter“) from inside the page and times the change of step. */
-async function timeStepChange(page: Page): Promise<StepChange> {
+async function timeStepChange(page: Page): Promise<Omit<StepChange, 'fromKind'>> {
 	const next = nextButton(page);
 	await expect(next).toBeEnabled();
 	const nextHandle = (await next.elementHandle()) as ElementHandle<HTMLButtonElement>;
@@ -101,16 +103,16 @@ async function timeStepChange(page: Page): Promise<StepChange> {
 		.elementHandle()) as ElementHandle<HTMLButtonElement>;
 	return page.evaluate(
 		({ next, back }) =>
-			new Promise<StepChange>((resolve, reject) => {
+			new Promise<Omit<StepChange, 'fromKind'>>((resolve, reject) => {
 				const stepId = () => document.querySelector('[data-step-id]')?.getAttribute('data-step-id');
 				const from = stepId() ?? '';
-				const result: Partial<StepChange> = { from };
+				const result: Partial<Omit<StepChange, 'fromKind'>> = { from };
 				let start = 0;
 				const finish = () => {
 					if (result.frame === undefined || result.settled === undefined) return;
 					observer.disconnect();
 					clearTimeout(timer);
-					resolve(result as StepChange);
+					resolve(result as Omit<StepChange, 'fromKind'>);
 				};
 				const observe = () => {
 					const now = performance.now();
@@ -130,7 +132,8 @@ async function timeStepChange(page: Page): Promise<StepChange> {
 							channel.port2.postMessage(null);
 						});
 					}
-					if (result.settled === undefined && back.isConnected && !back.disabled) {
+					const enabled = back.isConnected && !back.disabled;
+					if (result.dom !== undefined && result.settled === undefined && enabled) {
 						result.settled = now - start;
 						finish();
 					}
@@ -171,7 +174,7 @@ export async function benchStepChanges(
 		const first = loadPack(COURSE_ID).lessons[0]!;
 		await openLesson(page, COURSE_ID, first.id);
 		// The worker's install fetches every file: let it finish before anything is timed.
-		await waitForServiceWorker(page);
+		await within(30_000, 'the service worker taking control', waitForServiceWorker(page));
 		const cpu = await throttle(page);
 		const samples: StepChange[] = [];
 		for (const courseId of courses) {
@@ -189,7 +192,7 @@ export async function benchStepChanges(
 							.waitFor();
 						break;
 					}
-					const sample = await timeStepChange(page);
+					const sample = { ...(await timeStepChange(page)), fromKind: lesson.steps[i]!.kind };
 					samples.push(sample);
 					log(
 						`  step change ${String(samples.length).padStart(2)}: ${sample.from} → ${sample.to}  ` +
@@ -276,7 +279,7 @@ export async function benchOfflineReload(
 		const lesson = loadPack(COURSE_ID).lessons[0]!;
 		await openLesson(page, COURSE_ID, lesson.id);
 		await expect(nextButton(page)).toBeEnabled();
-		await waitForServiceWorker(page);
+		await within(30_000, 'the service worker taking control', waitForServiceWorker(page));
 		await server.stop();
 		await context.setOffline(true);
 		const reachable = await page.evaluate(() =>
@@ -398,9 +401,9 @@ async function timeHelpRequests(
 }
 
 /**
- * Taps the help button („Ich brauche Hilfe“) `count` times on a lesson's first step; each tap records one
- * help-requested event through the app's own path (one read-write transaction over the
- * progress, outbox, lessonState and meta stores).
+ * Taps the help button („Ich brauche Hilfe“) `count` times on a lesson's first step; each tap
+ * records one help-requested event through the app's own path (one read-write transaction over
+ * the progress, outbox, lessonState and meta stores).
  */
 export async function benchProgressWrites(
 	browser: Browser,
@@ -418,7 +421,7 @@ export async function benchProgressWrites(
 		const lesson = loadPack(COURSE_ID).lessons[0]!;
 		await openLesson(page, COURSE_ID, lesson.id);
 		await expect(nextButton(page)).toBeEnabled();
-		await waitForServiceWorker(page);
+		await within(30_000, 'the service worker taking control', waitForServiceWorker(page));
 		const cpu = await throttle(page);
 		const help = page.getByRole('button', { name: LABELS.helpAsk });
 		const button = (await help.elementHandle()) as ElementHandle<HTMLButtonElement>;

@@ -47,13 +47,21 @@ export function figures(results: RunResults): Figure[] {
 	const steps = stepChanges.samples;
 	const reloads = offline.samples;
 	const tenth = Math.max(1, Math.floor(writes.samples.length / 10));
-	return [
+	const all: Figure[] = [
 		{
 			name: 'Step change: click → next step rendered (frame)',
 			summary: summarize(steps.map((s) => s.frame)),
 			budget: BUDGET_MS.stepChange
 		},
 		{ name: '… click → next step in the DOM', summary: summarize(steps.map((s) => s.dom)) },
+		{
+			name: '… rendered, leaving an explanation',
+			summary: summarize(steps.filter((s) => s.fromKind === 'explain').map((s) => s.frame))
+		},
+		{
+			name: '… rendered, leaving an answered step',
+			summary: summarize(steps.filter((s) => s.fromKind !== 'explain').map((s) => s.frame))
+		},
 		{
 			name: '… click → step change settled (writes done)',
 			summary: summarize(steps.map((s) => s.settled))
@@ -89,6 +97,7 @@ export function figures(results: RunResults): Figure[] {
 			summary: summarize(writes.samples.slice(-tenth).map((s) => s.total))
 		}
 	];
+	return all.filter((f) => f.summary.n > 0);
 }
 
 const ratio = (t: Throttle) => (t.after / t.before).toFixed(1);
@@ -135,14 +144,14 @@ function budgetSection(budgets: BudgetFigures, labels: Map<string, string>): str
 		row(
 			`JavaScript of the learner home \`${home.route}\`, gzip -9 (${home.scripts.length} files)`,
 			kb(home.gzip),
-			home.gzip > BUDGETS.routeScripts,
-			kb(BUDGETS.routeScripts)
+			home.gzip > BUDGETS.homeScripts,
+			kb(BUDGETS.homeScripts)
 		),
 		row(
 			`JavaScript of a lesson page \`${lesson.route}\`, gzip -9 (${lesson.scripts.length} files)`,
 			kb(lesson.gzip),
-			lesson.gzip > BUDGETS.routeScripts,
-			kb(BUDGETS.routeScripts)
+			lesson.gzip > BUDGETS.lessonScripts,
+			kb(BUDGETS.lessonScripts)
 		),
 		row(
 			`Precache: build/client without \`*.gz\`, \`*.br\`, \`README.md\` (${precache.files} files)`,
@@ -187,7 +196,10 @@ a message through a MessageChannel, and the message handler's time is "rendered"
 before the frame's style, layout and paint, a task queued from it runs right after that frame.
 "Settled" is when the back button is enabled again, which the page does after the step change's
 IndexedDB writes (the viewed-step event, the draft) are done. The click of the next button in
-each sample is a \`click()\` from script: no input event routing, no hit testing.
+each sample is a \`click()\` from script: no input event routing, no hit testing. The rendered
+time is also shown by the kind of step left: leaving an explanation, the app first records it
+as completed (\`LessonPlayer.next\` awaits one IndexedDB transaction) and only then shows the
+next step; leaving an answered step, it only writes a draft still waiting to be saved, if any.
 
 **Offline reload.** A new learner opens the course's first lesson (an explanation, so the next
 button is enabled without an answer), the page waits until the service worker controls it
@@ -234,8 +246,8 @@ export function renderReport(results: RunResults, previous?: string): string {
 	const when = results.startedAt.toISOString().replace('T', ' ').slice(0, 16);
 	return `# Benchmarks
 
-Written by \`scripts/bench/run.ts\` on ${when} UTC (${Math.round(results.seconds)} s), commit
-\`${source.commit}\`${source.dirty ? ' with uncommitted changes' : ''}, build \`${source.build}\`.
+Written by \`scripts/bench/run.ts\` on ${when} UTC (${Math.round(results.seconds)} s),
+${`commit \`${source.commit}\`${source.dirty ? ' with uncommitted changes' : ''}, build \`${source.build}\`.`}
 
 ## Machine
 
@@ -250,7 +262,11 @@ Written by \`scripts/bench/run.ts\` on ${when} UTC (${Math.round(results.seconds
 | Playwright | ${machine.playwright} |
 | Load average (1, 5, 15 min) | before ${load.before.map((l) => l.toFixed(2)).join(', ')}; after ${load.after.map((l) => l.toFixed(2)).join(', ')} |
 
-## Command
+${
+	load.before[0]! > machine.cores * 0.75
+		? `**The machine was busy when this run started** (1-minute load ${load.before[0]!.toFixed(2)} on ${machine.cores} cores): other processes competed with the throttled renderer, so the times are higher and more spread than on a quiet machine.\n\n`
+		: ''
+}## Command
 
 \`\`\`sh
 npm run build
@@ -261,9 +277,12 @@ npx tsx scripts/bench/budget.ts       # the budgets alone, as CI runs them (npm 
 
 ## Results
 
-CPU throttled ${CPU_THROTTLING_RATE}×. Throttle check (fixed loop, throttled ÷ unthrottled): step changes
-${ratio(stepChanges.throttle)}×, offline reloads ${ratio(offline.throttle)}× (after the last reload
-${(offline.throttleAfter / offline.throttle.before).toFixed(1)}×), writes ${ratio(writes.throttle)}×.
+CPU throttled ${CPU_THROTTLING_RATE}×. Throttle check (a fixed loop, throttled ÷ unthrottled):
+${[
+	`step changes ${ratio(stepChanges.throttle)}×`,
+	`offline reloads ${ratio(offline.throttle)}× (after the last reload ${(offline.throttleAfter / offline.throttle.before).toFixed(1)}×)`,
+	`writes ${ratio(writes.throttle)}×`
+].join(', ')}.
 
 ${figureTable(list)}
 
@@ -277,5 +296,7 @@ ${results.budgets ? budgetSection(results.budgets, results.labels) : '_Not measu
 ${METHOD(results.nextLabel)}
 
 ${NOTES_MARKER}
-${notes ?? '\n## Notes\n\n_None yet._\n'}`;
+
+${notes?.trim() || '## Notes\n\n_None yet._'}
+`;
 }

@@ -7,7 +7,13 @@ import type { NewProgressEvent, ProgressEvent } from '../../domain/progress/even
 import { LernlotseDatabase, SCHEMA_V1, SCHEMA_VERSION } from './database';
 import { LAST_STAMP, openDevice } from './device';
 import { classifyStorageError } from './errors';
-import { checkLearnerName, createLearner, listLearners, NAME_MAX_LENGTH } from './learners';
+import {
+	checkLearnerName,
+	createLearner,
+	updateLearner,
+	listLearners,
+	NAME_MAX_LENGTH
+} from './learners';
 import { lessonStatesOf, recordProgress } from './progress';
 import type { CourseRecord, LearnerRecord, OutboxRecord } from './records';
 
@@ -390,10 +396,36 @@ describe('learners', () => {
 
 		const outbox: OutboxRecord[] = await db.outbox.toArray();
 		expect(outbox).toHaveLength(1);
-		expect(outbox[0]).toMatchObject({ kind: 'learner', payload: learner });
+		expect(outbox[0]).toMatchObject({
+			kind: 'learner',
+			payload: {
+				id: learner.id,
+				fields: { name: 'Anna', avatar: 'owl', lang: 'de' },
+				base: {},
+				createdAt: learner.createdAt
+			}
+		});
+		expect(learner.stamps).toEqual({
+			name: outbox[0]!.hlc,
+			avatar: outbox[0]!.hlc,
+			lang: outbox[0]!.hlc
+		});
 		expect(outbox[0]!.mutationId).toMatch(UUID_V7);
 		expect((await db.meta.get(LAST_STAMP))?.value).toBe(outbox[0]!.hlc);
 		expect(parseHlc(outbox[0]!.hlc).node).toBe(device.id);
+	});
+
+	it('queues only the changed fields of an edit, with the stamps they replace', async () => {
+		const db = await freshDatabase('learner-edit');
+		const device = await openDevice(db);
+		const learner = await createLearner(db, device, { name: 'Anna', avatar: 'owl', lang: 'de' });
+		const edited = await updateLearner(db, device, learner, { lang: 'en' });
+		const [, edit] = await db.outbox.toArray();
+		expect(edit!.payload).toMatchObject({
+			fields: { lang: 'en' },
+			base: { lang: learner.stamps!.lang }
+		});
+		expect(edited.stamps).toEqual({ ...learner.stamps, lang: edit!.hlc });
 	});
 
 	it('lists learners by name', async () => {

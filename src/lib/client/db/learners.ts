@@ -1,5 +1,6 @@
 /** Learner profiles on this device: a name and a picture, no password. */
 import { v7 as uuidv7 } from 'uuid';
+import type { LearnerPayload } from '../../sync/protocol';
 import type { LernlotseDatabase } from './database';
 import type { Device } from './device';
 import { LAST_STAMP } from './device';
@@ -25,19 +26,44 @@ export function getLearner(db: LernlotseDatabase, id: string): Promise<LearnerRe
 	return db.learners.get(id);
 }
 
-async function saveLearner(db: LernlotseDatabase, device: Device, learner: LearnerRecord) {
+type Field = 'name' | 'avatar' | 'lang';
+const FIELDS: Field[] = ['name', 'avatar', 'lang'];
+
+/** Saves the profile and queues the changed fields, with the stamps they replace, for the office. */
+async function saveLearner(
+	db: LernlotseDatabase,
+	device: Device,
+	learner: LearnerRecord,
+	previous?: LearnerRecord
+) {
 	const hlc = device.clock.tick();
+	const changed = FIELDS.filter((f) => !previous || previous[f] !== learner[f]);
+	if (changed.length === 0) return learner;
+	const stamps = { ...previous?.stamps };
+	const base: Partial<Record<Field, string>> = {};
+	for (const f of changed) {
+		if (previous?.stamps?.[f]) base[f] = previous.stamps[f];
+		stamps[f] = hlc;
+	}
+	const saved = { ...learner, stamps };
+	const payload: LearnerPayload = {
+		id: learner.id,
+		fields: Object.fromEntries(changed.map((f) => [f, learner[f]])),
+		base,
+		createdAt: learner.createdAt
+	};
 	await db.transaction('rw', [db.learners, db.outbox, db.meta], async () => {
-		await db.learners.put(learner);
+		await db.learners.put(saved);
 		await db.outbox.add({
 			mutationId: uuidv7(),
 			kind: 'learner',
-			payload: learner,
+			payload,
 			hlc,
 			createdAt: new Date().toISOString()
 		});
 		await db.meta.put({ key: LAST_STAMP, value: hlc });
 	});
+	return saved;
 }
 
 export async function createLearner(
@@ -54,8 +80,7 @@ export async function createLearner(
 		createdAt: now,
 		updatedAt: now
 	};
-	await saveLearner(db, device, learner);
-	return learner;
+	return saveLearner(db, device, learner);
 }
 
 export async function updateLearner(
@@ -65,6 +90,5 @@ export async function updateLearner(
 	changes: Partial<Pick<LearnerRecord, 'name' | 'avatar' | 'lang'>>
 ): Promise<LearnerRecord> {
 	const updated = { ...learner, ...changes, updatedAt: new Date().toISOString() };
-	await saveLearner(db, device, updated);
-	return updated;
+	return saveLearner(db, device, updated, learner);
 }

@@ -3,7 +3,7 @@
  * are written in one transaction, so they can never disagree.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { deriveLessonState } from '../../domain/progress/derive';
+import { deriveLessonState, extendLessonState } from '../../domain/progress/derive';
 import { lessonKey, type NewProgressEvent, type ProgressEvent } from '../../domain/progress/events';
 import type { LernlotseDatabase } from './database';
 import type { Device } from './device';
@@ -35,19 +35,31 @@ export async function recordProgress(
 				createdAt
 			}))
 		);
-		const lessons = new Map(events.map((e) => [lessonKey(e), e]));
-		for (const e of lessons.values()) {
-			const log = await db.progress
-				.where('[learnerId+courseId]')
-				.equals([e.learnerId, e.courseId])
-				.filter((p) => p.lessonId === e.lessonId)
-				.toArray();
-			const state = deriveLessonState(log);
+		const byLesson = new Map<string, ProgressEvent[]>();
+		for (const e of events) byLesson.set(lessonKey(e), [...(byLesson.get(lessonKey(e)) ?? []), e]);
+		for (const group of byLesson.values()) {
+			const e = group[0]!;
+			const stored = await db.lessonState.get([e.learnerId, e.courseId, e.lessonId]);
+			// New local events sort last: extend the stored state instead of re-reading the log.
+			const state =
+				(stored && extendLessonState(stored, group)) ?? deriveLessonState(await lessonLog(db, e));
 			if (state) await db.lessonState.put(state);
 		}
 		await db.meta.put({ key: LAST_STAMP, value: last.hlc });
 	});
 	return events;
+}
+
+/** Every event of one learner's lesson. */
+export function lessonLog(
+	db: LernlotseDatabase,
+	e: { learnerId: string; courseId: string; lessonId: string }
+): Promise<ProgressEvent[]> {
+	return db.progress
+		.where('[learnerId+courseId]')
+		.equals([e.learnerId, e.courseId])
+		.filter((p) => p.lessonId === e.lessonId)
+		.toArray();
 }
 
 export function lessonStatesOf(

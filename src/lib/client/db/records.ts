@@ -12,6 +12,8 @@ export interface LearnerRecord {
 	lang: string;
 	createdAt: string;
 	updatedAt: string;
+	/** The clock stamp that set each field, for the field-by-field merge with the office. */
+	stamps?: Partial<Record<'name' | 'avatar' | 'lang', string>>;
 }
 
 export interface CourseRecord {
@@ -47,6 +49,8 @@ export interface OutboxRecord {
 	payload: unknown;
 	hlc: string;
 	createdAt: string;
+	/** Set when the office refused it: kept and shown, never sent again unchanged. */
+	rejected?: string;
 }
 
 export interface MetaRecord {

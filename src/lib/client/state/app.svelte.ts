@@ -10,6 +10,7 @@ import { classifyStorageError, type StorageProblem } from '../db/errors';
 import { getLearner } from '../db/learners';
 import type { CourseRecord, LearnerRecord } from '../db/records';
 import { AppUpdates } from '../pwa/updates.svelte';
+import { Syncer } from '../sync/syncer.svelte';
 import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
 import { setLanguage } from '../../i18n/index.svelte';
 
@@ -27,6 +28,7 @@ export class AppState {
 	/** The city the practice pages are dressed as; set by the office in a later release. */
 	city = $state('Musterstadt');
 	updates = new AppUpdates();
+	syncer: Syncer | null = $state(null);
 	db!: LernlotseDatabase;
 	device!: Device;
 
@@ -57,6 +59,8 @@ export class AppState {
 		}
 		this.status = 'ready';
 		void this.updates.register().catch(() => undefined);
+		this.syncer = new Syncer(this.db, this.device);
+		void this.syncer.start().catch(() => undefined);
 		await this.loadCourses();
 	}
 
@@ -108,6 +112,13 @@ export class AppState {
 	 * Runs a database write; on failure the learner is told what happened in plain words, and
 	 * what was saved before stays saved (each write is one transaction).
 	 */
+	/** A change was saved on the device: count it as waiting, and send soon when asked. */
+	noteLocalChanges(count: number, sendNow = false): void {
+		if (!this.syncer) return;
+		this.syncer.waiting += count;
+		if (sendNow) this.syncer.request();
+	}
+
 	async guard<T>(write: () => Promise<T>): Promise<T | undefined> {
 		try {
 			const result = await write();

@@ -66,6 +66,13 @@ export class LessonPlayer {
 
 	async #record(...events: NewProgressEvent[]): Promise<boolean> {
 		const saved = await this.app.guard(() => recordProgress(this.app.db, this.app.device, events));
+		if (saved) {
+			// A finished lesson is worth sending at once; other steps go with the next sync.
+			this.app.noteLocalChanges(
+				saved.length,
+				events.some((e) => e.type === 'lesson-completed')
+			);
+		}
 		return saved !== undefined;
 	}
 

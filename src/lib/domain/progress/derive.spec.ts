@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatHlc } from '../hlc';
-import { deriveAll, deriveLessonState } from './derive';
+import { deriveAll, deriveLessonState, extendLessonState } from './derive';
 import { PROGRESS_EVENT_TYPES, type ProgressEvent } from './events';
 
 const at = (ms: number, counter = 0, node = 'dev-a') => formatHlc({ ms, counter, node });
@@ -223,6 +223,34 @@ describe('deriveLessonState property: only the set of events matters', () => {
 			fc.property(reordered, ({ events, delivered }) => {
 				const helpIds = new Set(events.filter((e) => e.type === 'help-requested').map((e) => e.id));
 				expect(deriveLessonState(delivered)?.helpCount).toBe(helpIds.size);
+			})
+		);
+	});
+
+	it('extending a state with newer events equals deriving from the whole log', () => {
+		const split = lessonLog.chain((events) =>
+			fc.tuple(fc.constant(events), fc.nat({ max: events.length - 1 }))
+		);
+		fc.assert(
+			fc.property(split, ([events, cut]) => {
+				const sorted = [...events].sort((a, b) =>
+					a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.id < b.id ? -1 : 1
+				);
+				const before = sorted.slice(0, cut + 1);
+				const last = before.at(-1)!.hlc;
+				const after = sorted.slice(cut + 1).filter((e) => e.hlc > last);
+				const extended = extendLessonState(deriveLessonState(before)!, after);
+				expect(extended).toStrictEqual(deriveLessonState([...before, ...after]));
+			})
+		);
+	});
+
+	it('refuses to extend with an event that is not newer', () => {
+		fc.assert(
+			fc.property(lessonLog, (events) => {
+				const state = deriveLessonState(events)!;
+				const old = events.find((e) => e.hlc <= state.updatedAt)!;
+				expect(extendLessonState(state, [{ ...old, id: 'late-arrival' }])).toBeNull();
 			})
 		);
 	});

@@ -27,16 +27,50 @@ function byClock(a: ProgressEvent, b: ProgressEvent): number {
 	return a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+function uniqueByClock(events: readonly ProgressEvent[]): ProgressEvent[] {
+	return [...new Map(events.map((e) => [e.id, e])).values()].sort(byClock);
+}
+
+/** Applies events, in clock order, to a copy of `state`. */
+function fold(state: LessonState, sorted: readonly ProgressEvent[]): LessonState {
+	const next = { ...state };
+	const completed = new Set(state.completedStepIds);
+	const help = new Set(state.helpStepIds);
+	const checkpoints = new Set(state.checkpoints);
+	for (const e of sorted) {
+		next.updatedAt = e.hlc;
+		switch (e.type) {
+			case 'step-viewed':
+				next.currentStepId = e.stepId;
+				break;
+			case 'step-completed':
+				if (e.stepId) completed.add(e.stepId);
+				break;
+			case 'help-requested':
+				next.helpCount += 1;
+				if (e.stepId) help.add(e.stepId);
+				break;
+			case 'checkpoint-reached':
+				if (e.checkpoint) checkpoints.add(e.checkpoint);
+				break;
+			case 'lesson-completed':
+				next.completed = true;
+				next.completedAt ??= e.hlc;
+				break;
+		}
+	}
+	next.completedStepIds = [...completed].sort();
+	next.helpStepIds = [...help].sort();
+	next.checkpoints = [...checkpoints].sort();
+	return next;
+}
+
 /** All events must belong to one learner's lesson. Returns null for no events. */
 export function deriveLessonState(events: readonly ProgressEvent[]): LessonState | null {
-	const unique = [...new Map(events.map((e) => [e.id, e])).values()].sort(byClock);
-	const first = unique[0];
+	const sorted = uniqueByClock(events);
+	const first = sorted[0];
 	if (!first) return null;
-	const completed = new Set<string>();
-	const help = new Set<string>();
-	const helpEvents = new Set<string>();
-	const checkpoints = new Set<string>();
-	const state: LessonState = {
+	const empty: LessonState = {
 		learnerId: first.learnerId,
 		courseId: first.courseId,
 		lessonId: first.lessonId,
@@ -50,33 +84,21 @@ export function deriveLessonState(events: readonly ProgressEvent[]): LessonState
 		updatedAt: first.hlc,
 		completedAt: null
 	};
-	for (const e of unique) {
-		state.updatedAt = e.hlc;
-		switch (e.type) {
-			case 'step-viewed':
-				state.currentStepId = e.stepId;
-				break;
-			case 'step-completed':
-				if (e.stepId) completed.add(e.stepId);
-				break;
-			case 'help-requested':
-				helpEvents.add(e.id);
-				if (e.stepId) help.add(e.stepId);
-				break;
-			case 'checkpoint-reached':
-				if (e.checkpoint) checkpoints.add(e.checkpoint);
-				break;
-			case 'lesson-completed':
-				state.completed = true;
-				state.completedAt ??= e.hlc;
-				break;
-		}
-	}
-	state.completedStepIds = [...completed].sort();
-	state.helpStepIds = [...help].sort();
-	state.helpCount = helpEvents.size;
-	state.checkpoints = [...checkpoints].sort();
-	return state;
+	return fold(empty, sorted);
+}
+
+/**
+ * The same result as deriving from the whole log, without reading it, for events that all sort
+ * after everything the state has seen (a device's own new events do). Null when one does not:
+ * then derive from the whole log.
+ */
+export function extendLessonState(
+	state: LessonState,
+	events: readonly ProgressEvent[]
+): LessonState | null {
+	const sorted = uniqueByClock(events);
+	if (sorted.some((e) => e.hlc <= state.updatedAt)) return null;
+	return fold(state, sorted);
 }
 
 /** Groups a mixed log by lesson and derives each lesson's state. */

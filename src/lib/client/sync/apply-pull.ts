@@ -1,0 +1,70 @@
+/**
+ * Stores a page of changes from the office together with the new cursor, in one transaction:
+ * a pull cut off half-way leaves the device exactly as before, and the next pull repeats it.
+ */
+import { deriveLessonState } from '../../domain/progress/derive';
+import type { ProgressEvent } from '../../domain/progress/events';
+import { lessonKey } from '../../domain/progress/events';
+import type { Change, LearnerSnapshot } from '../../sync/protocol';
+import type { LernlotseDatabase } from '../db/database';
+import { lessonLog } from '../db/progress';
+import type { LearnerRecord } from '../db/records';
+
+export const CURSOR = 'syncCursor';
+
+type Field = 'name' | 'avatar' | 'lang';
+const FIELDS: Field[] = ['name', 'avatar', 'lang'];
+
+/** The office's merged profile, except fields changed here since (their stamp is newer). */
+export function mergeLearner(
+	local: LearnerRecord | undefined,
+	remote: LearnerSnapshot
+): LearnerRecord {
+	const merged: LearnerRecord = local
+		? { ...local, stamps: { ...local.stamps } }
+		: {
+				id: remote.id,
+				name: remote.name,
+				avatar: remote.avatar,
+				lang: remote.lang,
+				createdAt: remote.createdAt,
+				updatedAt: remote.createdAt,
+				stamps: { ...remote.stamps }
+			};
+	for (const f of FIELDS) {
+		const mine = merged.stamps?.[f] ?? '';
+		if (remote.stamps[f] > mine) {
+			merged[f] = remote[f];
+			merged.stamps = { ...merged.stamps, [f]: remote.stamps[f] };
+		}
+	}
+	return merged;
+}
+
+export async function applyPulledPage(
+	db: LernlotseDatabase,
+	changes: Change[],
+	cursor: string
+): Promise<void> {
+	await db.transaction('rw', [db.progress, db.lessonState, db.learners, db.meta], async () => {
+		const events = changes
+			.filter((c) => c.entity === 'progress')
+			.map((c) => c.data as ProgressEvent);
+		const known = new Set(
+			(await db.progress.bulkGet(events.map((e) => e.id))).filter(Boolean).map((e) => e!.id)
+		);
+		const fresh = events.filter((e) => !known.has(e.id));
+		await db.progress.bulkAdd(fresh);
+		const lessons = new Map(fresh.map((e) => [lessonKey(e), e]));
+		for (const e of lessons.values()) {
+			// Pulled events may be older than what is here: derive from the whole log.
+			const state = deriveLessonState(await lessonLog(db, e));
+			if (state) await db.lessonState.put(state);
+		}
+		for (const change of changes) {
+			if (change.entity !== 'learner') continue;
+			await db.learners.put(mergeLearner(await db.learners.get(change.data.id), change.data));
+		}
+		await db.meta.put({ key: CURSOR, value: cursor });
+	});
+}
