@@ -3,6 +3,7 @@
  * at shutdown after the requests in flight have finished.
  */
 import { openDatabase, type DatabaseConfig, type OfficeDatabase } from './db/connection';
+import { detectRestore } from './db/epoch';
 import { migrateToLatest } from './db/migrate';
 import { log } from './log';
 
@@ -20,6 +21,7 @@ export function startOffice(config: DatabaseConfig): Promise<OfficeDatabase> {
 	opening ??= (async () => {
 		const office = openDatabase(config);
 		const applied = await migrateToLatest(office);
+		await detectRestore(office);
 		log.info('database ready', { dialect: office.dialect, migrationsApplied: applied });
 		return office;
 	})();

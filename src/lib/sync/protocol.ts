@@ -124,6 +124,8 @@ export interface PullResponse {
 	changes: Change[];
 	cursor: string;
 	more: boolean;
+	/** Changes when the office database is restored from a backup: then send everything again. */
+	epoch: string;
 }
 
 /** Every refusal has a code a device can act on and words a person can read. */

@@ -14,6 +14,7 @@ import type { LernlotseDatabase } from '../db/database';
 import type { Device } from '../db/device';
 import { LAST_STAMP } from '../db/device';
 import { applyPulledPage, CURSOR } from './apply-pull';
+import { requeueEverything } from './requeue';
 import type { JsonReply, Transport } from './transport';
 
 export type SyncOutcome = 'ok' | 'update-required' | 'refused';
@@ -58,12 +59,33 @@ export async function outboxHealth(db: LernlotseDatabase, now = Date.now()) {
 	};
 }
 
+export const SERVER_EPOCH = 'serverEpoch';
+
 export async function syncOnce(
 	db: LernlotseDatabase,
 	device: Device,
 	send: Transport
 ): Promise<SyncReport> {
 	const report: SyncReport = { outcome: 'ok', accepted: 0, duplicates: 0, rejected: 0, pulled: 0 };
+	await push(db, device, send, report);
+	const epoch = await pull(db, device, send, report);
+	const known = (await db.meta.get(SERVER_EPOCH))?.value;
+	await db.meta.put({ key: SERVER_EPOCH, value: epoch });
+	if (known !== undefined && known !== epoch) {
+		// The office was restored from a backup: send again everything it may have lost.
+		await requeueEverything(db, device);
+		await push(db, device, send, report);
+	}
+	await db.meta.put({ key: LAST_STAMP, value: device.clock.tick() });
+	return report;
+}
+
+async function push(
+	db: LernlotseDatabase,
+	device: Device,
+	send: Transport,
+	report: SyncReport
+): Promise<void> {
 	let after = 0;
 	for (let round = 0; round < 10_000; round++) {
 		const rows = await db.outbox
@@ -108,8 +130,17 @@ export async function syncOnce(
 			await db.outbox.bulkDelete(done);
 		});
 	}
+}
 
+/** Pulls every page; returns the office's epoch. */
+async function pull(
+	db: LernlotseDatabase,
+	device: Device,
+	send: Transport,
+	report: SyncReport
+): Promise<string> {
 	let cursor = ((await db.meta.get(CURSOR))?.value as string | undefined) ?? null;
+	let epoch = '';
 	for (let page = 0; page < 10_000; page++) {
 		const reply = await send('/api/sync/pull', {
 			protocol: PROTOCOL_VERSION,
@@ -125,8 +156,8 @@ export async function syncOnce(
 		}
 		report.pulled += body.changes.length;
 		cursor = body.cursor;
+		epoch = body.epoch;
 		if (!body.more) break;
 	}
-	await db.meta.put({ key: LAST_STAMP, value: device.clock.tick() });
-	return report;
+	return epoch;
 }

@@ -99,7 +99,7 @@ export class Syncer {
 			this.#failures = 0;
 			this.state = 'idle';
 			this.message = null;
-			this.lastSuccessAt = new Date(Date.now()).toISOString() // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
+			this.lastSuccessAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
 			await this.db.meta.put({ key: LAST_SUCCESS, value: this.lastSuccessAt });
 			this.#schedule(PERIOD_MS);
 		} catch (error) {

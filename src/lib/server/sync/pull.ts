@@ -19,6 +19,7 @@ import {
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
 import { versionProblem } from './push';
+import { currentEpoch } from '../db/epoch';
 import { touchDevice } from './devices';
 import { refuse, type Reply } from './reply';
 
@@ -29,18 +30,31 @@ interface Position {
 	seq: number;
 }
 
-function decodeCursor(cursor: string | null, dialect: OfficeDatabase['dialect']): Position {
-	const match = cursor && /^(s|p)(\d+)(?:\.(\d+))?$/.exec(cursor);
-	if (!match) return { xid: '0', seq: 0 };
-	// A cursor from the other kind of database means "start again": pulls are idempotent.
-	if ((match[1] === 'p') !== (dialect === 'postgres')) return { xid: '0', seq: 0 };
-	return match[1] === 'p'
-		? { xid: match[2]!, seq: Number(match[3] ?? 0) }
-		: { xid: '0', seq: Number(match[2]) };
+const START: Position = { xid: '0', seq: -1 };
+
+function decodeCursor(
+	cursor: string | null,
+	dialect: OfficeDatabase['dialect'],
+	epoch: string
+): Position {
+	const match = cursor && /^([0-9a-f-]{36}):(s|p)(\d+)(?:\.(\d+))?$/.exec(cursor);
+	// No cursor, or one from before a restore: start again. Pulls are idempotent.
+	if (!match || match[1] !== epoch) return START;
+	const kind = match[2];
+	// A cursor from the other kind of database also means "start again".
+	if ((kind === 'p') !== (dialect === 'postgres')) return START;
+	return kind === 'p'
+		? { xid: match[3]!, seq: Number(match[4] ?? 0) }
+		: { xid: '0', seq: Number(match[3]) };
 }
 
-function encodeCursor(position: Position, dialect: OfficeDatabase['dialect']): string {
-	return dialect === 'postgres' ? `p${position.xid}.${position.seq}` : `s${position.seq}`;
+function encodeCursor(
+	position: Position,
+	dialect: OfficeDatabase['dialect'],
+	epoch: string
+): string {
+	const at = dialect === 'postgres' ? `p${position.xid}.${position.seq}` : `s${position.seq}`;
+	return `${epoch}:${at}`;
 }
 
 export async function handlePull(
@@ -56,7 +70,8 @@ export async function handlePull(
 
 	const { db, dialect } = office;
 	await touchDevice(db, request.deviceId, now.toISOString());
-	const from = decodeCursor(request.cursor, dialect);
+	const epoch = await currentEpoch(office);
+	const from = decodeCursor(request.cursor, dialect, epoch);
 	const limit = request.limit ?? DEFAULT_PAGE;
 
 	let query = db
@@ -87,8 +102,9 @@ export async function handlePull(
 		body: {
 			protocol: PROTOCOL_VERSION,
 			changes,
-			cursor: encodeCursor(cursor, dialect),
-			more: rows.length > limit
+			cursor: encodeCursor(cursor, dialect, epoch),
+			more: rows.length > limit,
+			epoch
 		}
 	};
 }
