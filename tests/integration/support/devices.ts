@@ -38,17 +38,21 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export interface Call {
 	path: string;
 	body: unknown;
+	/** The office's answer, when it gave one. */
+	reply?: JsonReply;
 }
 
 /** The office as a tablet reaches it: the endpoint handlers, with JSON on the wire both ways. */
 export function officeLink(office: OfficeDatabase, log?: Call[]): Transport {
 	return async (path, body) => {
 		const wire = JSON.parse(JSON.stringify(body)) as unknown;
-		log?.push({ path, body: wire });
+		const call: Call = { path, body: wire };
+		log?.push(call);
 		let reply: JsonReply;
 		if (path === PUSH) reply = await handlePush(office, wire);
 		else if (path === PULL) reply = await handlePull(office, wire);
 		else reply = { status: 404, body: { error: 'invalid-request', message: 'no such path' } };
+		call.reply = JSON.parse(JSON.stringify(reply)) as JsonReply;
 		return JSON.parse(JSON.stringify(reply)) as JsonReply;
 	};
 }
