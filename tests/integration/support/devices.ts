@@ -13,7 +13,11 @@ import { createLearner, updateLearner } from '../../../src/lib/client/db/learner
 import { recordProgress } from '../../../src/lib/client/db/progress';
 import type { LearnerRecord } from '../../../src/lib/client/db/records';
 import { syncOnce, type SyncReport } from '../../../src/lib/client/sync/engine';
-import { NetworkError, type JsonReply, type Transport } from '../../../src/lib/client/sync/transport';
+import {
+	NetworkError,
+	type JsonReply,
+	type Transport
+} from '../../../src/lib/client/sync/transport';
 import { HybridClock } from '../../../src/lib/domain/hlc';
 import { deriveAll } from '../../../src/lib/domain/progress/derive';
 import {
@@ -375,7 +379,10 @@ export async function expectConverged(
 	options: { rejectedLeft?: number } = {}
 ): Promise<void> {
 	const outbox = await tablet.db.outbox.toArray();
-	expect(outbox.filter((r) => !r.rejected), `${tablet.label}: outbox`).toEqual([]);
+	expect(
+		outbox.filter((r) => !r.rejected),
+		`${tablet.label}: outbox`
+	).toEqual([]);
 	expect(outbox.length, `${tablet.label}: refused rows kept`).toBe(options.rejectedLeft ?? 0);
 
 	const learners = await learnersOf(office, tablet.device.id);
