@@ -1,4 +1,4 @@
-import { createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { createProfile, expect, test, waitForServiceWorker, courseCard } from './support/fixtures';
 import { finishLesson, loadIndex, loadPack } from './support/solver';
 
 test.setTimeout(300_000);
@@ -12,9 +12,7 @@ for (const { id } of loadIndex().courses) {
 		const pack = loadPack(id);
 		await createProfile(page, 'Erna');
 		await waitForServiceWorker(page);
-		const card = page
-			.getByRole('listitem')
-			.filter({ has: page.getByRole('heading', { name: pack.title }) });
+		const card = courseCard(page, pack.title);
 		await expect(card.getByText('Auch ohne Internet bereit')).toBeVisible({ timeout: 30_000 });
 
 		await server.stop();

@@ -1,4 +1,4 @@
-import { createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { createProfile, expect, test, waitForServiceWorker, courseCard } from './support/fixtures';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
 
 const COURSE = 'citizens-office-appointment';
@@ -16,9 +16,7 @@ test('a learner takes two booking lessons with the server gone, reloads, and kee
 
 	await createProfile(page, 'Erna');
 	await waitForServiceWorker(page);
-	const card = page
-		.getByRole('listitem')
-		.filter({ has: page.getByRole('heading', { name: pack.title }) });
+	const card = courseCard(page, pack.title);
 	await expect(card.getByText('Auch ohne Internet bereit')).toBeVisible({ timeout: 30_000 });
 	await card.getByRole('link', { name: /Beginnen/ }).click();
 	await expect(page.locator(`[data-step-id="${first!.steps[0]!.id}"]`)).toBeVisible();
@@ -59,9 +57,7 @@ test('a learner takes two booking lessons with the server gone, reloads, and kee
 	const again = await context.newPage();
 	await again.goto(server.url + '/');
 	await again.getByRole('button', { name: 'Erna' }).click();
-	const cardAgain = again
-		.getByRole('listitem')
-		.filter({ has: again.getByRole('heading', { name: pack.title }) });
+	const cardAgain = courseCard(again, pack.title);
 	await expect(
 		cardAgain.getByText(`2 von ${pack.lessons.length} Lektionen geschafft`)
 	).toBeVisible();

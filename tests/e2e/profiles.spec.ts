@@ -1,11 +1,10 @@
-import { createProfile, expect, test } from './support/fixtures';
+import { createProfile, expect, test, courseCard } from './support/fixtures';
 import { finishLesson, loadPack } from './support/solver';
 
 test('two learners on one tablet keep separate progress', async ({ page }) => {
 	const pack = loadPack('tablet-basics');
 	const lesson = pack.lessons[0]!;
-	const card = () =>
-		page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: pack.title }) });
+	const card = () => courseCard(page, pack.title);
 
 	await createProfile(page, 'Erna', 'Sonne');
 	await card()
@@ -33,9 +32,7 @@ test('a learner who asks for help gets a calm answer, and the request is kept', 
 }) => {
 	const pack = loadPack('tablet-basics');
 	await createProfile(page, 'Hilde', 'Baum');
-	await page
-		.getByRole('listitem')
-		.filter({ has: page.getByRole('heading', { name: pack.title }) })
+	await courseCard(page, pack.title)
 		.getByRole('link', { name: /Beginnen/ })
 		.click();
 	await page.getByRole('button', { name: 'Ich brauche Hilfe' }).click();

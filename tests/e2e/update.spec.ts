@@ -1,6 +1,6 @@
 import { appendFileSync, cpSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { createProfile, expect, test, waitForServiceWorker, courseCard } from './support/fixtures';
 import { BUILD_DIR } from './support/server';
 import { loadPack, solveStep } from './support/solver';
 
@@ -17,9 +17,7 @@ test('a waiting new version never reloads an open lesson, and is offered between
 	const lesson = pack.lessons[0]!;
 	await createProfile(page, 'Erna');
 	await waitForServiceWorker(page);
-	await page
-		.getByRole('listitem')
-		.filter({ has: page.getByRole('heading', { name: pack.title }) })
+	await courseCard(page, pack.title)
 		.getByRole('link', { name: /Beginnen/ })
 		.click();
 	await solveStep(page, lesson.steps[0]!);

@@ -5,6 +5,8 @@
 import * as v from 'valibot';
 import { PROGRESS_EVENT_TYPES } from '../domain/progress/events';
 
+export { describeIssues } from '../domain/issues';
+
 /** Bumped when the shape of requests or replies changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
 /** Bumped when a mutation's payload changes; the server also accepts the one before. */
@@ -139,13 +141,3 @@ export type LearnerPayload = v.InferOutput<typeof LearnerPayload>;
 export type Mutation = v.InferOutput<typeof Mutation>;
 export type PushRequest = v.InferOutput<typeof PushRequest>;
 export type PullRequest = v.InferOutput<typeof PullRequest>;
-
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-	return issues
-		.slice(0, 3)
-		.map((issue) => {
-			const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
-			return path ? `${path}: ${issue.message}` : issue.message;
-		})
-		.join('; ');
-}

@@ -1,5 +1,5 @@
 /** Playwright fixtures: a private server per test and helpers a person's actions map onto. */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { TestServer } from './server';
 
 export const test = base.extend<{ server: TestServer }>({
@@ -34,4 +34,9 @@ export async function createProfile(page: Page, name: string, picture = 'Sonne')
 	await page.getByRole('radio', { name: picture }).check();
 	await page.getByRole('button', { name: 'Profil anlegen' }).click();
 	await expect(page.getByRole('heading', { name: `Guten Tag, ${name}` })).toBeVisible();
+}
+
+/** A course's card on the learner home, found by its title as a person would. */
+export function courseCard(page: Page, title: string): Locator {
+	return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
 }

@@ -4,23 +4,14 @@
  */
 import * as v from 'valibot';
 import { checkCourse } from '../../domain/course/check';
+import { describeIssues } from '../../domain/issues';
 import { CoursePack, PackIndex, type CoursePack as Pack } from '../../domain/course/schema';
 
 export type PackCheck = { ok: true; pack: Pack } | { ok: false; problem: string };
 
-function describe(issues: readonly v.BaseIssue<unknown>[]): string {
-	return issues
-		.slice(0, 3)
-		.map((issue) => {
-			const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
-			return path ? `${path}: ${issue.message}` : issue.message;
-		})
-		.join('; ');
-}
-
 export function checkPack(data: unknown): PackCheck {
 	const parsed = v.safeParse(CoursePack, data);
-	if (!parsed.success) return { ok: false, problem: describe(parsed.issues) };
+	if (!parsed.success) return { ok: false, problem: describeIssues(parsed.issues) };
 	const issues = checkCourse(parsed.output);
 	if (issues.length > 0) {
 		const first = issues[0]!;
@@ -31,6 +22,6 @@ export function checkPack(data: unknown): PackCheck {
 
 export function parseIndex(data: unknown): PackIndex {
 	const parsed = v.safeParse(PackIndex, data);
-	if (!parsed.success) throw new Error(`course index unusable: ${describe(parsed.issues)}`);
+	if (!parsed.success) throw new Error(`course index unusable: ${describeIssues(parsed.issues)}`);
 	return parsed.output;
 }
