@@ -5,6 +5,7 @@
  * and that the tablets end up agreeing with it.
  */
 import 'fake-indexeddb/auto';
+import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LernlotseDatabase } from '../../src/lib/client/db/database';
@@ -15,7 +16,7 @@ import { CURSOR } from '../../src/lib/client/sync/apply-pull';
 import { syncOnce } from '../../src/lib/client/sync/engine';
 import type { ProgressEvent } from '../../src/lib/domain/progress/events';
 import type { PullResponse, PushRequest } from '../../src/lib/sync/protocol';
-import { DIALECTS, type TestOffice } from './support/databases';
+import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import {
 	DAY_MS,
 	PULL,
@@ -23,6 +24,7 @@ import {
 	adoptLearner,
 	closeTablets,
 	countRows,
+	duplicated,
 	expectConverged,
 	expectExactlyOnce,
 	killedBeforeCommit,
@@ -37,16 +39,15 @@ import {
 	syncThatBreaks,
 	type Tablet
 } from './support/devices';
-import { closeOffice, openOffice } from './support/offices';
 
 const offices: TestOffice[] = [];
 afterEach(async () => {
 	await closeTablets();
-	for (const office of offices.splice(0)) await closeOffice(office);
+	for (const office of offices.splice(0)) await office.dispose();
 });
 
 async function open(dialect: (typeof DIALECTS)[number]): Promise<TestOffice> {
-	const office = await openOffice(dialect);
+	const office = await freshOffice(dialect);
 	offices.push(office);
 	return office;
 }
@@ -58,7 +59,8 @@ const pushedIds = (t: Tablet) =>
 		.filter((c) => c.path === PUSH)
 		.flatMap((c) => (c.body as PushRequest).mutations.map((m) => (m as { id: string }).id));
 
-describe.each(DIALECTS)('sync engine on %s', (dialect) => {
+// Generous time limits: a loaded two-core runner can be several times slower than a laptop.
+describe.each(DIALECTS)('sync engine on %s', { timeout: 30_000 }, (dialect) => {
 	it('brings the work of two tablets on one learner to both, each event once', async () => {
 		const office = await open(dialect);
 		const a = await openTablet(office, 'a');
@@ -123,6 +125,16 @@ describe.each(DIALECTS)('sync engine on %s', (dialect) => {
 		expect(await a.db.outbox.count()).toBe(0);
 		await expectExactlyOnce(office, ids(recorded));
 		await expectConverged(office, a);
+
+		// A proxy that sends the next push twice at once: one copy applies, the other is a replay.
+		recorded.push(...(await a.record(learner.id, 12)));
+		const pushesBefore = a.calls.filter((c) => c.path === PUSH).length;
+		const twice = await a.sync(duplicated(a.link, { path: PUSH }));
+		expect(a.calls.filter((c) => c.path === PUSH)).toHaveLength(pushesBefore + 2);
+		expect(twice.accepted + twice.duplicates).toBe(12);
+		expect(await a.db.outbox.count()).toBe(0);
+		await expectExactlyOnce(office, ids(recorded));
+		await expectConverged(office, a);
 	});
 
 	it('applies everything once when two tabs sync the same outbox at the same time', async () => {
@@ -165,12 +177,16 @@ describe.each(DIALECTS)('sync engine on %s', (dialect) => {
 		const a = await openTablet(office, 'a');
 		const b = await openTablet(office, 'b');
 		const learner = await a.newLearner();
+		await a.sync();
+		// B works with the learner from the start, so her later events reach B through the feed.
+		await adoptLearner(b, await mine(a, learner.id));
+		await b.sync();
 		const recorded = await a.record(learner.id, 260);
 		await a.sync();
 
-		await adoptLearner(b, await mine(a, learner.id));
+		const callsBefore = b.calls.length;
 		await syncThatBreaks(b, pullCutAt(b.link, 2));
-		const pulls = b.calls.filter((c) => c.path === PULL);
+		const pulls = b.calls.slice(callsBefore).filter((c) => c.path === PULL);
 		expect(pulls).toHaveLength(2);
 		const page1 = pulls[0]!.reply!.body as PullResponse;
 		expect(page1.more).toBe(true);
@@ -180,16 +196,16 @@ describe.each(DIALECTS)('sync engine on %s', (dialect) => {
 		const page1Events = page1.changes.filter((c) => c.entity === 'progress').map((c) => c.data.id);
 		expect(page1Events.length).toBeGreaterThan(150);
 		expect((await b.db.progress.toCollection().primaryKeys()).sort()).toEqual(page1Events.sort());
-		expect(await b.db.outbox.count()).toBe(0); // the push before the pull went through
 
 		const before = b.calls.length;
 		const report = await b.sync();
-		expect((b.calls[before]!.body as { cursor: string }).cursor).toBe(page1.cursor);
-		expect(report.pulled).toBe(260 - page1Events.length + 1); // the rest, and B's own profile
+		const nextPull = b.calls.slice(before).find((c) => c.path === PULL)!;
+		expect((nextPull.body as { cursor: string }).cursor).toBe(page1.cursor);
+		expect(report.pulled).toBe(260 - page1Events.length);
 		expect(await b.db.progress.count()).toBe(260);
 		await expectExactlyOnce(office, ids(recorded));
 		await expectConverged(office, b);
-		await a.sync(); // A hears of B's change to the profile
+		await a.sync();
 		await expectConverged(office, a);
 	});
 
@@ -319,3 +335,137 @@ describe.each(DIALECTS)('sync engine on %s', (dialect) => {
 		expect(JSON.parse(conflicts[0]!.other).value).toBe(edits.find((e) => e !== winner)!.name);
 	});
 });
+
+/**
+ * Runs `work` (two syncs) so that on PostgreSQL both pushes have read the learner's row before
+ * either writes it: a third connection holds the row until both are waiting to update it.
+ * On SQLite writes are serialised anyway; there the syncs simply run at once.
+ */
+async function bothReadBeforeEitherWrites(
+	office: TestOffice,
+	learnerId: string,
+	work: () => Promise<unknown>
+): Promise<void> {
+	if (office.dialect !== 'postgres') {
+		await work();
+		return;
+	}
+	const holder = new pg.Client({ connectionString: office.url });
+	const watcher = new pg.Client({ connectionString: office.url });
+	await holder.connect();
+	await watcher.connect();
+	try {
+		await holder.query('begin');
+		await holder.query('select id from learners where id = $1 for update', [learnerId]);
+		const running = work();
+		for (let i = 0; i < 300; i++) {
+			const { rows } = await watcher.query<{ n: number }>(
+				`select count(*)::int as n from pg_stat_activity
+				 where datname = current_database() and wait_event_type = 'Lock'`
+			);
+			if (rows[0]!.n >= 2) break;
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+		await holder.query('commit');
+		await running;
+	} finally {
+		await holder.end();
+		await watcher.end();
+	}
+}
+
+describe.each(DIALECTS)(
+	'sync engine on %s, profiles and history',
+	{ timeout: 30_000 },
+	(dialect) => {
+		it('gives a tablet that synced before the whole history of a learner it takes on', async () => {
+			const office = await open(dialect);
+			const a = await openTablet(office, 'a');
+			const b = await openTablet(office, 'b');
+			const erna = await a.newLearner('Erna');
+			const recorded = await a.record(erna.id, 5);
+			await a.sync();
+			const max = await b.newLearner('Max');
+			recorded.push(...(await b.record(max.id, 2)));
+			await b.sync(); // B's cursor is now past Erna's five events
+
+			await adoptLearner(b, await mine(a, erna.id));
+			recorded.push(...(await b.record(erna.id, 2)));
+			await b.sync();
+			await b.sync();
+			await a.sync();
+
+			await expectExactlyOnce(office, ids(recorded));
+			await expectConverged(office, a);
+			const ernasEvents = (await serverEvents(office, [erna.id])).length;
+			expect(ernasEvents).toBe(7);
+			const held = await b.db.progress.where('learnerId').equals(erna.id).count();
+			expect(held, "b has all of Erna's events").toBe(ernasEvents);
+			await expectConverged(office, b);
+		});
+
+		it('keeps a profile edit made after seeing a value stamped by a clock days ahead', async () => {
+			const office = await open(dialect);
+			const ahead = await openTablet(office, 'ahead', { skewMs: 3 * DAY_MS });
+			const a = await openTablet(office, 'a');
+			const erna = await ahead.newLearner('Erna');
+			await ahead.sync();
+			// A works with Erna, and so learns her profile from the office.
+			const recorded = await a.record(erna.id, 1);
+			await a.sync();
+			expect((await mine(a, erna.id)).name).toBe('Erna');
+
+			const renamed = await updateLearner(a.db, a.device, await mine(a, erna.id), {
+				name: 'Erna Schmidt'
+			});
+			const report = await a.sync();
+			expect(report).toMatchObject({ accepted: 1, rejected: 0 });
+			await a.sync();
+			await ahead.sync();
+			await expectExactlyOnce(office, ids(recorded));
+			await expectConverged(office, ahead);
+			// The rename saw "Erna" and replaced it: it is the newer value, on every replica.
+			expect((await serverLearner(office, erna.id)).name).toBe('Erna Schmidt');
+			expect((await serverLearner(office, erna.id)).stamps.name).toBe(renamed.stamps!.name);
+			await expectConverged(office, a);
+
+			expect(await countRows(office, 'conflicts')).toBe(0);
+		});
+
+		it(`keeps both of two profile changes to different fields pushed at the same moment${dialect === 'postgres' ? '' : ''}`, async () => {
+			const office = await open(dialect);
+			const a = await openTablet(office, 'a');
+			const b = await openTablet(office, 'b');
+			const erna = await a.newLearner('Erna');
+			await a.sync();
+			await adoptLearner(b, await mine(a, erna.id));
+			await b.sync();
+			await a.sync();
+
+			await updateLearner(a.db, a.device, await mine(a, erna.id), { name: 'Erna M.' });
+			await updateLearner(b.db, b.device, await mine(b, erna.id), { lang: 'tr' });
+			await bothReadBeforeEitherWrites(office, erna.id, () => Promise.all([a.sync(), b.sync()]));
+			await a.sync();
+			await b.sync();
+
+			const correct = async () => {
+				expect(await serverLearner(office, erna.id)).toMatchObject({ name: 'Erna M.', lang: 'tr' });
+				await expectConverged(office, a);
+				await expectConverged(office, b);
+			};
+			await correct();
+		});
+
+		it('ends a rename typed with spaces around it the same on tablet and office', async () => {
+			const office = await open(dialect);
+			const a = await openTablet(office, 'a');
+			const erna = await a.newLearner('Erna');
+			await a.sync();
+			await updateLearner(a.db, a.device, await mine(a, erna.id), { name: ' Erna M. ' });
+			await a.sync();
+			await a.sync();
+			expect((await serverLearner(office, erna.id)).name).toBe('Erna M.');
+			expect((await mine(a, erna.id)).name).toBe('Erna M.');
+		});
+	}
+);

@@ -14,6 +14,7 @@ export const MUTATION_SCHEMA_VERSION = 1;
 export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
 export const MAX_PUSH_BATCH = 200;
 export const MAX_PULL_PAGE = 500;
+export const MAX_HISTORY_LEARNERS = 20;
 
 const Uuid = v.pipe(
 	v.string(),
@@ -104,7 +105,9 @@ export const PullRequest = v.strictObject({
 	deviceId: Uuid,
 	/** Opaque; null for "from the beginning". */
 	cursor: v.nullable(v.pipe(v.string(), v.maxLength(100))),
-	limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PULL_PAGE)))
+	limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PULL_PAGE))),
+	/** Learners this device works with but whose earlier history it does not hold yet. */
+	history: v.optional(v.pipe(v.array(Uuid), v.maxLength(MAX_HISTORY_LEARNERS)), [])
 });
 
 export interface LearnerSnapshot {
@@ -128,6 +131,8 @@ export interface PullResponse {
 	more: boolean;
 	/** Changes when the office database is restored from a backup: then send everything again. */
 	epoch: string;
+	/** The whole history of the learners asked for in `history` that this device may see. */
+	history: { learnerIds: string[]; changes: Change[] };
 }
 
 /** Every refusal has a code a device can act on and words a person can read. */

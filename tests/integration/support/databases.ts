@@ -47,6 +47,15 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 		async drop() {
 			const c = new pg.Client({ connectionString: admin });
 			await c.connect();
+			// Let closing pools finish first: forcing them off makes a pool emit an error nobody hears.
+			for (let i = 0; i < 100; i++) {
+				const { rows } = await c.query<{ n: string }>(
+					'select count(*) as n from pg_stat_activity where datname = $1',
+					[name]
+				);
+				if (Number(rows[0]?.n) === 0) break;
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
 			await c.query(`drop database if exists ${name} with (force)`);
 			await c.end();
 		}

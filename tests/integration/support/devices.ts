@@ -119,7 +119,7 @@ export function duplicated(inner: Transport, which: Which = {}): Transport {
  * any of the returned links are held, then handled one after the other, last first. If fewer
  * arrive, whatever is held is released after `waitMs`.
  */
-export function reorderedLinks(count: number, waitMs = 100) {
+export function reorderedLinks(count: number, waitMs = 1000) {
 	const held: { run: () => Promise<void> }[] = [];
 	let open = false;
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -408,4 +408,22 @@ export async function expectConverged(
 			`${tablet.label}: profile of ${l.id}`
 		).toEqual(remote);
 	}
+}
+
+/**
+ * For behaviour the modules get wrong today (each one is in the report that came with these
+ * tests): runs the assertions of the correct behaviour and passes only if they fail, with a
+ * message matching `symptom`. Once the bug is fixed this fails: then unwrap the assertions.
+ */
+export async function expectKnownBug(symptom: RegExp, correct: () => Promise<void>): Promise<void> {
+	let failure: unknown = null;
+	try {
+		await correct();
+	} catch (error) {
+		failure = error;
+	}
+	expect(failure, 'the known bug no longer shows: turn this into a plain test').not.toBeNull();
+	expect(failure).toBeInstanceOf(Error);
+	expect((failure as Error).name).toBe('AssertionError');
+	expect((failure as Error).message).toMatch(symptom);
 }

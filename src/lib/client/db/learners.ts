@@ -78,7 +78,8 @@ export async function createLearner(
 		avatar: input.avatar,
 		lang: input.lang,
 		createdAt: now,
-		updatedAt: now
+		updatedAt: now,
+		historyOn: device.id
 	};
 	return saveLearner(db, device, learner);
 }
@@ -89,6 +90,7 @@ export async function updateLearner(
 	learner: LearnerRecord,
 	changes: Partial<Pick<LearnerRecord, 'name' | 'avatar' | 'lang'>>
 ): Promise<LearnerRecord> {
-	const updated = { ...learner, ...changes, updatedAt: new Date().toISOString() };
+	const name = changes.name === undefined ? {} : { name: changes.name.trim() };
+	const updated = { ...learner, ...changes, ...name, updatedAt: new Date().toISOString() };
 	return saveLearner(db, device, updated, learner);
 }

@@ -14,6 +14,8 @@ export interface LearnerRecord {
 	updatedAt: string;
 	/** The clock stamp that set each field, for the field-by-field merge with the office. */
 	stamps?: Partial<Record<'name' | 'avatar' | 'lang', string>>;
+	/** The device that holds this learner's whole history; any other asks the office for it. */
+	historyOn?: string;
 }
 
 export interface CourseRecord {

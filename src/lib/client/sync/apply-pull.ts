@@ -41,11 +41,17 @@ export function mergeLearner(
 	return merged;
 }
 
+/**
+ * `history` is the whole past of learners this device newly works with: stored like any page,
+ * and the learners marked as complete here, in the same transaction.
+ */
 export async function applyPulledPage(
 	db: LernlotseDatabase,
-	changes: Change[],
-	cursor: string
+	page: Change[],
+	cursor: string,
+	history: { deviceId: string; learnerIds: string[]; changes: Change[] } | null = null
 ): Promise<void> {
+	const changes = history ? [...history.changes, ...page] : page;
 	await db.transaction('rw', [db.progress, db.lessonState, db.learners, db.meta], async () => {
 		const events = changes
 			.filter((c) => c.entity === 'progress')
@@ -53,7 +59,10 @@ export async function applyPulledPage(
 		const known = new Set(
 			(await db.progress.bulkGet(events.map((e) => e.id))).filter(Boolean).map((e) => e!.id)
 		);
-		const fresh = events.filter((e) => !known.has(e.id));
+		// History and page can carry the same event: each is stored once.
+		const fresh = [
+			...new Map(events.filter((e) => !known.has(e.id)).map((e) => [e.id, e])).values()
+		];
 		await db.progress.bulkAdd(fresh);
 		const lessons = new Map(fresh.map((e) => [lessonKey(e), e]));
 		for (const e of lessons.values()) {
@@ -64,6 +73,9 @@ export async function applyPulledPage(
 		for (const change of changes) {
 			if (change.entity !== 'learner') continue;
 			await db.learners.put(mergeLearner(await db.learners.get(change.data.id), change.data));
+		}
+		for (const id of history?.learnerIds ?? []) {
+			await db.learners.update(id, { historyOn: history!.deviceId });
 		}
 		await db.meta.put({ key: CURSOR, value: cursor });
 	});

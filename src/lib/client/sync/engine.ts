@@ -4,6 +4,7 @@
  * blocks the ones behind it. Nothing here ever deletes a learner's work.
  */
 import {
+	MAX_HISTORY_LEARNERS,
 	MAX_PUSH_BATCH,
 	MUTATION_SCHEMA_VERSION,
 	PROTOCOL_VERSION,
@@ -142,17 +143,28 @@ async function pull(
 	let cursor = ((await db.meta.get(CURSOR))?.value as string | undefined) ?? null;
 	let epoch = '';
 	for (let page = 0; page < 10_000; page++) {
+		// Learners this device took on from elsewhere: ask once for their earlier history.
+		const history =
+			page === 0
+				? (await db.learners.filter((l) => l.historyOn !== device.id).toArray())
+						.slice(0, MAX_HISTORY_LEARNERS)
+						.map((l) => l.id)
+				: [];
 		const reply = await send('/api/sync/pull', {
 			protocol: PROTOCOL_VERSION,
 			deviceId: device.id,
-			cursor
+			cursor,
+			history
 		});
 		check(reply);
 		const body = reply.body as PullResponse;
-		await applyPulledPage(db, body.changes, body.cursor);
-		for (const change of body.changes) {
-			const stamp = change.entity === 'progress' ? change.data.hlc : undefined;
-			if (stamp) device.clock.receive(stamp);
+		const pastOf = body.history && { deviceId: device.id, ...body.history };
+		await applyPulledPage(db, body.changes, body.cursor, pastOf);
+		// Every stamp seen moves the clock on, so an edit made after seeing it sorts after it.
+		for (const change of [...(body.history?.changes ?? []), ...body.changes]) {
+			const stamps =
+				change.entity === 'progress' ? [change.data.hlc] : Object.values(change.data.stamps);
+			for (const stamp of stamps) device.clock.receive(stamp);
 		}
 		report.pulled += body.changes.length;
 		cursor = body.cursor;

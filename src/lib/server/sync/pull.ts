@@ -93,6 +93,7 @@ export async function handlePull(
 	}
 	const rows: { seq: number; entity: string; entity_id: string; xid?: string }[] =
 		await query.execute();
+	const history = await loadHistory(office, request.deviceId, request.history);
 	const page = rows.slice(0, limit);
 	const changes = await loadChanges(office, page);
 	const last = page.at(-1);
@@ -104,7 +105,8 @@ export async function handlePull(
 			changes,
 			cursor: encodeCursor(cursor, dialect, epoch),
 			more: rows.length > limit,
-			epoch
+			epoch,
+			history
 		}
 	};
 }
@@ -166,4 +168,35 @@ async function loadChanges(
 		}
 	}
 	return changes;
+}
+
+/** Everything the office holds on learners a device newly works with (only those linked to it). */
+async function loadHistory(
+	office: OfficeDatabase,
+	deviceId: string,
+	learnerIds: string[]
+): Promise<PullResponse['history']> {
+	if (learnerIds.length === 0) return { learnerIds: [], changes: [] };
+	const linked = (
+		await office.db
+			.selectFrom('device_learners')
+			.select('learner_id')
+			.where('device_id', '=', deviceId)
+			.where('learner_id', 'in', learnerIds)
+			.execute()
+	).map((r) => r.learner_id);
+	if (linked.length === 0) return { learnerIds: [], changes: [] };
+	const [events, learners] = await Promise.all([
+		office.db
+			.selectFrom('progress_events')
+			.select('id')
+			.where('learner_id', 'in', linked)
+			.execute(),
+		office.db.selectFrom('learners').select('id').where('id', 'in', linked).execute()
+	]);
+	const rows = [
+		...learners.map((l) => ({ entity: 'learner', entity_id: l.id })),
+		...events.map((e) => ({ entity: 'progress', entity_id: e.id }))
+	];
+	return { learnerIds: linked, changes: await loadChanges(office, rows) };
 }

@@ -73,7 +73,7 @@ export async function handlePush(
 		const results: MutationFate[] = [];
 		const applied: number[] = [];
 		for (const raw of request.mutations) {
-			const fate = await applyOne(tx, request.deviceId, raw, stamp);
+			const fate = await applyOne(tx, office.dialect, request.deviceId, raw, stamp);
 			results.push(fate.result);
 			if (fate.seq !== null && fate.result.status !== 'rejected') applied.push(fate.seq);
 		}
@@ -104,7 +104,13 @@ function rejected(id: string, reason: string): Fate {
 	return { result: { id, status: 'rejected', reason }, seq: null };
 }
 
-async function applyOne(tx: Tx, deviceId: string, raw: unknown, now: string): Promise<Fate> {
+async function applyOne(
+	tx: Tx,
+	dialect: OfficeDatabase['dialect'],
+	deviceId: string,
+	raw: unknown,
+	now: string
+): Promise<Fate> {
 	const rawId =
 		typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?';
 	const parsed = v.safeParse(Mutation, raw);
@@ -157,6 +163,7 @@ async function applyOne(tx: Tx, deviceId: string, raw: unknown, now: string): Pr
 	} else {
 		await applyLearner(
 			tx,
+			dialect,
 			deviceId,
 			mutation.id,
 			mutation.hlc,
@@ -220,16 +227,20 @@ async function applyProgress(
 
 async function applyLearner(
 	tx: Tx,
+	dialect: OfficeDatabase['dialect'],
 	deviceId: string,
 	mutationId: string,
 	hlc: string,
 	change: LearnerPayload,
 	now: string
 ): Promise<void> {
+	// Two tablets editing one profile at once: on PostgreSQL the second waits for the first, so
+	// neither merges against a stale row. (SQLite writes one transaction at a time anyway.)
 	const row = await tx
 		.selectFrom('learners')
 		.selectAll()
 		.where('id', '=', change.id)
+		.$if(dialect === 'postgres', (q) => q.forUpdate())
 		.executeTakeFirst();
 	const current: Partial<Record<LearnerField, Stamped>> = row
 		? {
