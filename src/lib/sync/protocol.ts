@@ -7,14 +7,9 @@ import { PROGRESS_EVENT_TYPES } from '../domain/progress/events';
 
 export { describeIssues } from '../domain/issues';
 
-/** Bumped when the shape of requests or replies changes incompatibly. */
-export const PROTOCOL_VERSION = 1;
-/** Bumped when a mutation's payload changes; the server also accepts the one before. */
-export const MUTATION_SCHEMA_VERSION = 1;
-export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
-export const MAX_PUSH_BATCH = 200;
-export const MAX_PULL_PAGE = 500;
-export const MAX_HISTORY_LEARNERS = 20;
+import { MAX_HISTORY_LEARNERS, MAX_PULL_PAGE, MAX_PUSH_BATCH } from './limits';
+
+export * from './limits';
 
 const Uuid = v.pipe(
 	v.string(),

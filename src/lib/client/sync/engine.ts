@@ -7,10 +7,9 @@ import {
 	MAX_HISTORY_LEARNERS,
 	MAX_PUSH_BATCH,
 	MUTATION_SCHEMA_VERSION,
-	PROTOCOL_VERSION,
-	type PullResponse,
-	type PushResponse
-} from '../../sync/protocol';
+	PROTOCOL_VERSION
+} from '../../sync/limits';
+import type { PullResponse, PushResponse } from '../../sync/protocol';
 import type { LernlotseDatabase } from '../db/database';
 import type { Device } from '../db/device';
 import { LAST_STAMP } from '../db/device';

@@ -1,0 +1,13 @@
+/**
+ * Versions and sizes of the sync protocol. Kept apart from the schemas so that the device's
+ * everyday code can use them without loading the validation library.
+ */
+
+/** Bumped when the shape of requests or replies changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+/** Bumped when a mutation's payload changes; the server also accepts the one before. */
+export const MUTATION_SCHEMA_VERSION = 1;
+export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
+export const MAX_PUSH_BATCH = 200;
+export const MAX_PULL_PAGE = 500;
+export const MAX_HISTORY_LEARNERS = 20;
