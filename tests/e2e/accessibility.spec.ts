@@ -19,6 +19,7 @@ async function expectNoViolations(page: Page, where: string): Promise<void> {
 test('every learner page, and every step kind, has no WCAG 2.2 A/AA violations', async ({
 	page
 }) => {
+	test.setTimeout(300_000); // axe on some 30 pages, on 2 busy cores
 	await page.goto('/');
 	await expect(page.getByRole('heading', { name: 'Wer lernt heute?' })).toBeVisible();
 	await expectNoViolations(page, 'the picture picker (empty)');
