@@ -16,3 +16,5 @@ npm run check
 npm run test:unit
 npm run budget
 npm run test:e2e
+# The benchmarks are not tests, but their smoke modes keep them from rotting.
+npm run bench:smoke

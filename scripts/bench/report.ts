@@ -12,6 +12,19 @@ export const BUDGET_MS = { stepChange: 50, offlineReload: 1000 };
 export const NOTES_MARKER =
 	'<!-- Notes: everything below this line is written by hand; run.ts keeps it. -->';
 
+/** scripts/bench/sync.ts writes its section between these, above the notes; run.ts keeps it. */
+export const SYNC_MARKERS = [
+	'<!-- Sync: written by scripts/bench/sync.ts; run.ts keeps it. -->',
+	'<!-- End of the sync section. -->'
+] as const;
+
+/** The sync section of a report, markers included, or '' when it has none. */
+export function syncSection(report: string | undefined): string {
+	const start = report?.indexOf(SYNC_MARKERS[0]) ?? -1;
+	const end = report?.indexOf(SYNC_MARKERS[1], start) ?? -1;
+	return start >= 0 && end > start ? report!.slice(start, end + SYNC_MARKERS[1].length) : '';
+}
+
 export interface RunResults {
 	startedAt: Date;
 	seconds: number;
@@ -243,6 +256,7 @@ export function renderReport(results: RunResults, previous?: string): string {
 	const { machine, load, source, stepChanges, offline, writes } = results;
 	const list = figures(results);
 	const notes = previous?.split(NOTES_MARKER)[1];
+	const sync = syncSection(previous);
 	const when = results.startedAt.toISOString().replace('T', ' ').slice(0, 16);
 	return `# Benchmarks
 
@@ -295,7 +309,7 @@ ${results.budgets ? budgetSection(results.budgets, results.labels) : '_Not measu
 
 ${METHOD(results.nextLabel)}
 
-${NOTES_MARKER}
+${sync ? `${sync}\n\n` : ''}${NOTES_MARKER}
 
 ${notes?.trim() || '## Notes\n\n_None yet._'}
 `;
