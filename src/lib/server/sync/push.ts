@@ -28,6 +28,9 @@ import { upgradeMutation } from './upgrade';
 
 type Tx = Transaction<Database>;
 
+/** Rows per multi-row insert: well under both engines' limits on bound parameters. */
+const PROGRESS_CHUNK = 200;
+
 export function versionProblem(protocol: number): Reply<never> | null {
 	if (protocol < PROTOCOL_VERSION) {
 		return refuse(
@@ -70,13 +73,34 @@ export async function handlePush(
 	const stamp = now.toISOString();
 	return office.db.transaction().execute(async (tx) => {
 		const device = await touchDevice(tx, request.deviceId, stamp);
-		const results: MutationFate[] = [];
-		const applied: number[] = [];
-		for (const raw of request.mutations) {
-			const fate = await applyOne(tx, office.dialect, request.deviceId, raw, stamp);
-			results.push(fate.result);
-			if (fate.seq !== null && fate.result.status !== 'rejected') applied.push(fate.seq);
+		const checked = request.mutations.map((raw) => checkMutation(request.deviceId, raw));
+		const fates = new Map<number, Fate>();
+		// Profiles one by one, in order (each is a merge); progress events in one batch.
+		for (const [i, item] of checked.entries()) {
+			if ('result' in item) fates.set(i, item);
+			else if (item.kind === 'learner') {
+				fates.set(i, await applyLearnerMutation(tx, office.dialect, request.deviceId, item, stamp));
+			}
 		}
+		const progress = [...checked.entries()].filter(
+			(entry): entry is [number, CheckedProgress] =>
+				!('result' in entry[1]) && entry[1].kind === 'progress'
+		);
+		const claimed = await applyProgressBatch(
+			tx,
+			request.deviceId,
+			progress.map(([, item]) => item),
+			stamp
+		);
+		for (const [i, item] of progress) {
+			const status = claimed.has(item.mutation.id) ? 'accepted' : 'duplicate';
+			claimed.delete(item.mutation.id); // the same id twice in one batch: the second is a duplicate
+			fates.set(i, { result: { id: item.mutation.id, status }, seq: item.mutation.seq });
+		}
+		const results = checked.map((_, i) => fates.get(i)!.result);
+		const applied = [...fates.values()]
+			.filter((f) => f.seq !== null && f.result.status !== 'rejected')
+			.map((f) => f.seq!);
 		const sequence = noteSequence(device.last_seq, JSON.parse(device.gaps) as number[], applied);
 		await tx
 			.updateTable('devices')
@@ -104,74 +128,154 @@ function rejected(id: string, reason: string): Fate {
 	return { result: { id, status: 'rejected', reason }, seq: null };
 }
 
-async function applyOne(
-	tx: Tx,
-	dialect: OfficeDatabase['dialect'],
-	deviceId: string,
-	raw: unknown,
-	now: string
-): Promise<Fate> {
+interface CheckedProgress {
+	kind: 'progress';
+	mutation: Mutation;
+	payload: ProgressPayload;
+}
+interface CheckedLearner {
+	kind: 'learner';
+	mutation: Mutation;
+	payload: LearnerPayload;
+}
+
+/** Everything about a mutation that needs no database: its shape, owner, version, payload. */
+function checkMutation(deviceId: string, raw: unknown): Fate | CheckedProgress | CheckedLearner {
 	const rawId =
 		typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?';
 	const parsed = v.safeParse(Mutation, raw);
 	if (!parsed.success) return rejected(rawId, describeIssues(parsed.issues));
 	const mutation = parsed.output;
-	if (mutation.deviceId !== deviceId)
+	if (mutation.deviceId !== deviceId) {
 		return rejected(mutation.id, 'deviceId: not the pushing device');
+	}
 	if (mutation.schemaVersion < OLDEST_MUTATION_SCHEMA_VERSION) {
 		return rejected(mutation.id, `schemaVersion ${mutation.schemaVersion} is no longer accepted`);
 	}
 	const upgraded = upgradeMutation(mutation);
-
-	const payload =
-		upgraded.kind === 'progress'
-			? v.safeParse(ProgressPayload, upgraded.payload)
-			: v.safeParse(LearnerPayload, upgraded.payload);
-	if (!payload.success) return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
-	if (upgraded.kind === 'learner') {
-		const fields = (payload.output as LearnerPayload).fields;
-		const complete = LEARNER_FIELDS.every((f) => fields[f] !== undefined);
-		const id = (payload.output as LearnerPayload).id;
-		if (
-			!complete &&
-			!(await tx.selectFrom('learners').select('id').where('id', '=', id).executeTakeFirst())
-		) {
-			return rejected(mutation.id, 'payload.fields: a new learner needs name, avatar and lang');
-		}
+	if (upgraded.kind === 'progress') {
+		const payload = v.safeParse(ProgressPayload, upgraded.payload);
+		if (!payload.success)
+			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+		return { kind: 'progress', mutation: upgraded, payload: payload.output };
 	}
+	const payload = v.safeParse(LearnerPayload, upgraded.payload);
+	if (!payload.success) return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+	return { kind: 'learner', mutation: upgraded, payload: payload.output };
+}
 
+function claimRow(deviceId: string, mutation: Mutation, now: string) {
+	return {
+		id: mutation.id,
+		device_id: deviceId,
+		seq: mutation.seq,
+		kind: mutation.kind,
+		hlc: mutation.hlc,
+		schema_version: mutation.schemaVersion,
+		received_at: now
+	};
+}
+
+async function applyLearnerMutation(
+	tx: Tx,
+	dialect: OfficeDatabase['dialect'],
+	deviceId: string,
+	{ mutation, payload }: CheckedLearner,
+	now: string
+): Promise<Fate> {
+	const complete = LEARNER_FIELDS.every((f) => payload.fields[f] !== undefined);
+	if (
+		!complete &&
+		!(await tx.selectFrom('learners').select('id').where('id', '=', payload.id).executeTakeFirst())
+	) {
+		return rejected(mutation.id, 'payload.fields: a new learner needs name, avatar and lang');
+	}
 	// Claim the id first: of two pushes racing with the same mutation, exactly one inserts it.
 	const claim = await tx
 		.insertInto('mutations')
-		.values({
-			id: mutation.id,
-			device_id: deviceId,
-			seq: mutation.seq,
-			kind: mutation.kind,
-			hlc: mutation.hlc,
-			schema_version: mutation.schemaVersion,
-			received_at: now
-		})
+		.values(claimRow(deviceId, mutation, now))
 		.onConflict((oc) => oc.column('id').doNothing())
 		.executeTakeFirst();
 	if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) {
 		return { result: { id: mutation.id, status: 'duplicate' }, seq: mutation.seq };
 	}
-
-	if (upgraded.kind === 'progress') {
-		await applyProgress(tx, deviceId, payload.output as ProgressPayload, now);
-	} else {
-		await applyLearner(
-			tx,
-			dialect,
-			deviceId,
-			mutation.id,
-			mutation.hlc,
-			payload.output as LearnerPayload,
-			now
-		);
-	}
+	await applyLearner(tx, dialect, deviceId, mutation.id, mutation.hlc, payload, now);
 	return { result: { id: mutation.id, status: 'accepted' }, seq: mutation.seq };
+}
+
+/**
+ * A batch of progress events in a handful of statements: claim the mutation ids (the ones
+ * another push already claimed come back as duplicates), store the new events, link their
+ * learners to the device, and log them for pulls. Returns the ids this push claimed.
+ */
+async function applyProgressBatch(
+	tx: Tx,
+	deviceId: string,
+	items: CheckedProgress[],
+	now: string
+): Promise<Set<string>> {
+	const claimed = new Set<string>();
+	for (let start = 0; start < items.length; start += PROGRESS_CHUNK) {
+		const chunk = items.slice(start, start + PROGRESS_CHUNK);
+		const rows = await tx
+			.insertInto('mutations')
+			.values(chunk.map((item) => claimRow(deviceId, item.mutation, now)))
+			.onConflict((oc) => oc.column('id').doNothing())
+			.returning('id')
+			.execute();
+		const mine = new Set(rows.map((r) => r.id));
+		const fresh = [
+			...new Map(
+				chunk.filter((i) => mine.has(i.mutation.id)).map((i) => [i.payload.id, i.payload])
+			).values()
+		];
+		for (const id of mine) claimed.add(id);
+		if (fresh.length === 0) continue;
+		const stored = await tx
+			.insertInto('progress_events')
+			.values(
+				fresh.map((e) => ({
+					id: e.id,
+					learner_id: e.learnerId,
+					course_id: e.courseId,
+					course_version: e.courseVersion,
+					lesson_id: e.lessonId,
+					step_id: e.stepId,
+					type: e.type,
+					attempts: e.attempts ?? null,
+					checkpoint: e.checkpoint ?? null,
+					hlc: e.hlc,
+					device_id: e.deviceId,
+					received_at: now
+				}))
+			)
+			.onConflict((oc) => oc.column('id').doNothing())
+			.returning(['id', 'learner_id'])
+			.execute();
+		const learners = [...new Set(fresh.map((e) => e.learnerId))];
+		await tx
+			.insertInto('device_learners')
+			.values(learners.map((learner_id) => ({ device_id: deviceId, learner_id })))
+			.onConflict((oc) => oc.columns(['device_id', 'learner_id']).doNothing())
+			.execute();
+		if (stored.length > 0) {
+			// Logged in the order the device sent them, so a pull serves them in that order.
+			const order = new Map(fresh.map((e, i) => [e.id, i]));
+			stored.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+			await tx
+				.insertInto('change_log')
+				.values(
+					stored.map((e) => ({
+						entity: 'progress',
+						entity_id: e.id,
+						learner_id: e.learner_id,
+						created_at: now
+					}))
+				)
+				.execute();
+		}
+	}
+	return claimed;
 }
 
 async function linkLearner(tx: Tx, deviceId: string, learnerId: string): Promise<void> {
@@ -193,36 +297,6 @@ async function logChange(
 		.insertInto('change_log')
 		.values({ entity, entity_id: entityId, learner_id: learnerId, created_at: now })
 		.execute();
-}
-
-async function applyProgress(
-	tx: Tx,
-	deviceId: string,
-	e: ProgressPayload,
-	now: string
-): Promise<void> {
-	const inserted = await tx
-		.insertInto('progress_events')
-		.values({
-			id: e.id,
-			learner_id: e.learnerId,
-			course_id: e.courseId,
-			course_version: e.courseVersion,
-			lesson_id: e.lessonId,
-			step_id: e.stepId,
-			type: e.type,
-			attempts: e.attempts ?? null,
-			checkpoint: e.checkpoint ?? null,
-			hlc: e.hlc,
-			device_id: e.deviceId,
-			received_at: now
-		})
-		.onConflict((oc) => oc.column('id').doNothing())
-		.executeTakeFirst();
-	await linkLearner(tx, deviceId, e.learnerId);
-	if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
-		await logChange(tx, 'progress', e.id, e.learnerId, now);
-	}
 }
 
 async function applyLearner(
