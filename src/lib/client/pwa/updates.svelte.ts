@@ -11,6 +11,7 @@ export class AppUpdates {
 	controlled = $state(false);
 	#workbox: Workbox | null = null;
 	#applying = false;
+	#reloading = false;
 
 	async register(): Promise<void> {
 		if (!('serviceWorker' in navigator)) return;
@@ -19,7 +20,7 @@ export class AppUpdates {
 		workbox.addEventListener('controlling', () => {
 			this.controlled = true;
 			// Only a reload the learner asked for: other tabs take the new version on their next visit.
-			if (this.#applying) window.location.reload();
+			if (this.#applying) this.#reloadOnce();
 		});
 		this.controlled = !!navigator.serviceWorker.controller;
 		this.#workbox = workbox;
@@ -31,9 +32,22 @@ export class AppUpdates {
 		await this.#workbox?.update();
 	}
 
-	apply(): void {
+	async apply(): Promise<void> {
 		if (!this.#workbox || !this.waiting) return;
 		this.#applying = true;
+		// Listen to the browser too: workbox-window may treat a version found by the browser's
+		// own update check as "external" and then not report it taking control.
+		navigator.serviceWorker.addEventListener('controllerchange', () => this.#reloadOnce(), {
+			once: true
+		});
 		this.#workbox.messageSkipWaiting();
+		const registration = await navigator.serviceWorker.getRegistration();
+		registration?.waiting?.postMessage({ type: 'SKIP_WAITING' });
+	}
+
+	#reloadOnce(): void {
+		if (this.#reloading) return;
+		this.#reloading = true;
+		window.location.reload();
 	}
 }
