@@ -60,8 +60,9 @@ test('a waiting new version never reloads an open lesson, and is offered between
 		await page.evaluate(() => (window as unknown as { marker?: number }).marker)
 	).toBeUndefined();
 	await expect(page.getByRole('heading', { name: pack.title })).toBeVisible();
-	const waiting = await page.evaluate(
-		async () => !!(await navigator.serviceWorker.getRegistration())?.waiting
-	);
-	expect(waiting).toBe(false);
+	await expect
+		.poll(() =>
+			page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting)
+		)
+		.toBe(false);
 });

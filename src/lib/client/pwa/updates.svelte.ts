@@ -6,6 +6,8 @@
 import { Workbox } from 'workbox-window';
 import { dev } from '$app/environment';
 
+const FALLBACK_RELOAD_MS = 3000;
+
 export class AppUpdates {
 	waiting = $state(false);
 	controlled = $state(false);
@@ -43,6 +45,9 @@ export class AppUpdates {
 		this.#workbox.messageSkipWaiting();
 		const registration = await navigator.serviceWorker.getRegistration();
 		registration?.waiting?.postMessage({ type: 'SKIP_WAITING' });
+		// The learner asked for it: if the browser is slow to hand over, reload anyway; the new
+		// version (told to skip waiting) takes over on that navigation.
+		setTimeout(() => this.#reloadOnce(), FALLBACK_RELOAD_MS);
 	}
 
 	#reloadOnce(): void {
