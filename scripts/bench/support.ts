@@ -11,17 +11,9 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from '@
 import { createProfile } from '../../tests/e2e/support/fixtures';
 import { BUILD_DIR } from '../../tests/e2e/support/server';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/e2e/support/chromium';
 
-export const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-quic'
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** The learner's browser as the end-to-end tests set it up (see playwright.config.ts). */
 export const CONTEXT_OPTIONS: BrowserContextOptions = {
