@@ -32,7 +32,7 @@ import pg from 'pg';
 import * as v from 'valibot';
 import type { Dialect, OfficeDatabase } from '../../src/lib/server/db/connection';
 import type { ProgressEventsTable } from '../../src/lib/server/db/schema';
-import { handlePush } from '../../src/lib/server/sync/push';
+import { handlePush, progressEventRow } from '../../src/lib/server/sync/push';
 import {
 	Mutation,
 	ProgressPayload,
@@ -147,24 +147,6 @@ class CountStatements implements KyselyPlugin {
 	}
 }
 
-/** The row `applyProgress` in push.ts writes for an event. */
-function eventRow(e: ProgressPayload, receivedAt: string): Insertable<ProgressEventsTable> {
-	return {
-		id: e.id,
-		learner_id: e.learnerId,
-		course_id: e.courseId,
-		course_version: e.courseVersion,
-		lesson_id: e.lessonId,
-		step_id: e.stepId,
-		type: e.type,
-		attempts: e.attempts ?? null,
-		checkpoint: e.checkpoint ?? null,
-		hlc: e.hlc,
-		device_id: e.deviceId,
-		received_at: receivedAt
-	};
-}
-
 function progressBatch(device: FakeDevice, learnerId: string, count: number) {
 	return Array.from({ length: count }, (_, i) =>
 		device.progress(learnerId, {
@@ -204,7 +186,7 @@ async function ingestRepetition(
 	const receivedAt = new Date().toISOString();
 	const batches = learners.map((learnerId) =>
 		progressBatch(new FakeDevice(), learnerId, BATCH).map((m) =>
-			eventRow(m.payload as ProgressPayload, receivedAt)
+			progressEventRow(m.payload as ProgressPayload, receivedAt)
 		)
 	);
 

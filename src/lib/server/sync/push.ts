@@ -3,7 +3,7 @@
  * reply to an earlier push was lost, or two tabs sent it) is acknowledged as a duplicate and
  * never applied twice; an invalid one is rejected with a reason and does not block the rest.
  */
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import * as v from 'valibot';
 import { mergeFields, type Stamped } from '../../domain/merge/fields';
 import {
@@ -21,7 +21,7 @@ import {
 	type PushResponse
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
-import type { Database } from '../db/schema';
+import type { Database, ProgressEventsTable } from '../db/schema';
 import { noteSequence, touchDevice } from './devices';
 import { refuse, type Reply } from './reply';
 import { upgradeMutation } from './upgrade';
@@ -203,6 +203,27 @@ async function applyLearnerMutation(
 	return { result: { id: mutation.id, status: 'accepted' }, seq: mutation.seq };
 }
 
+/** The stored form of a progress event. */
+export function progressEventRow(
+	e: ProgressPayload,
+	receivedAt: string
+): Insertable<ProgressEventsTable> {
+	return {
+		id: e.id,
+		learner_id: e.learnerId,
+		course_id: e.courseId,
+		course_version: e.courseVersion,
+		lesson_id: e.lessonId,
+		step_id: e.stepId,
+		type: e.type,
+		attempts: e.attempts ?? null,
+		checkpoint: e.checkpoint ?? null,
+		hlc: e.hlc,
+		device_id: e.deviceId,
+		received_at: receivedAt
+	};
+}
+
 /**
  * A batch of progress events in a handful of statements: claim the mutation ids (the ones
  * another push already claimed come back as duplicates), store the new events, link their
@@ -233,22 +254,7 @@ async function applyProgressBatch(
 		if (fresh.length === 0) continue;
 		const stored = await tx
 			.insertInto('progress_events')
-			.values(
-				fresh.map((e) => ({
-					id: e.id,
-					learner_id: e.learnerId,
-					course_id: e.courseId,
-					course_version: e.courseVersion,
-					lesson_id: e.lessonId,
-					step_id: e.stepId,
-					type: e.type,
-					attempts: e.attempts ?? null,
-					checkpoint: e.checkpoint ?? null,
-					hlc: e.hlc,
-					device_id: e.deviceId,
-					received_at: now
-				}))
-			)
+			.values(fresh.map((e) => progressEventRow(e, now)))
 			.onConflict((oc) => oc.column('id').doNothing())
 			.returning(['id', 'learner_id'])
 			.execute();
