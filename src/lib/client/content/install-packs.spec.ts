@@ -1,6 +1,4 @@
-import 'fake-indexeddb/auto';
-import { Dexie } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PackIndex } from '../../domain/course/schema';
 import {
 	buildPack,
@@ -9,25 +7,8 @@ import {
 	packInput,
 	type CourseInput
 } from '../../domain/course/test-factory';
-import { LernlotseDatabase } from '../db/database';
+import { freshDatabase } from '../db/test-databases';
 import { INDEX_URL, installPacks } from './install-packs';
-
-const opened: LernlotseDatabase[] = [];
-let counter = 0;
-
-async function freshDatabase(): Promise<LernlotseDatabase> {
-	const db = new LernlotseDatabase(`lernlotse-install-${Date.now()}-${++counter}`);
-	opened.push(db);
-	await db.open();
-	return db;
-}
-
-afterEach(async () => {
-	for (const db of opened.splice(0)) {
-		db.close();
-		await Dexie.delete(db.name);
-	}
-});
 
 /** A stand-in for `fetch` that serves fixed bodies and remembers what was asked for. */
 function fakeServer(routes: Record<string, unknown>) {

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatHlc, parseHlc } from '../../domain/hlc';
 import { deriveAll } from '../../domain/progress/derive';
 import type { NewProgressEvent, ProgressEvent } from '../../domain/progress/events';
+import { freshDatabase, track, uniqueName } from './test-databases';
 import { LernlotseDatabase, SCHEMA_V1, SCHEMA_VERSION } from './database';
 import { LAST_STAMP, openDevice } from './device';
 import { classifyStorageError } from './errors';
@@ -18,32 +19,6 @@ import { lessonStatesOf, recordProgress } from './progress';
 import type { CourseRecord, LearnerRecord, OutboxRecord } from './records';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const opened: Dexie[] = [];
-let counter = 0;
-
-/** A fresh database name per test, so tests never see each other's rows. */
-function uniqueName(label: string): string {
-	return `lernlotse-test-${label}-${Date.now()}-${++counter}`;
-}
-
-function track<T extends Dexie>(db: T): T {
-	opened.push(db);
-	return db;
-}
-
-async function freshDatabase(label: string): Promise<LernlotseDatabase> {
-	const db = track(new LernlotseDatabase(uniqueName(label)));
-	await db.open();
-	return db;
-}
-
-afterEach(async () => {
-	for (const db of opened.splice(0)) {
-		db.close();
-		await Dexie.delete(db.name);
-	}
-});
 
 const at = (ms: number, counter = 0) => formatHlc({ ms, counter, node: 'old-device' });
 
