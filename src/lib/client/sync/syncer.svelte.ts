@@ -95,10 +95,12 @@ export class Syncer {
 		}
 		this.state = 'syncing';
 		try {
-			await this.#exclusive(() => syncOnce(this.db, this.device, this.send));
+			const report = await this.#exclusive(() => syncOnce(this.db, this.device, this.send));
 			this.#failures = 0;
 			this.state = 'idle';
 			this.message = null;
+			// Another tab is syncing: it reports its own success; look again later.
+			if (!report) return this.#schedule(PERIOD_MS);
 			this.lastSuccessAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
 			await this.db.meta.put({ key: LAST_SUCCESS, value: this.lastSuccessAt });
 			this.#schedule(PERIOD_MS);
