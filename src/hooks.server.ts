@@ -1,17 +1,29 @@
 /**
- * Server start and every request: open and migrate the database before the first request,
- * log each request as JSON, and close the database once adapter-node has drained the
- * requests in flight on shutdown.
+ * Server start and every request: open and migrate the database before the first request
+ * (and print the first-run setup code when there is no admin yet), find the staff member
+ * behind a session cookie, refuse cross-site writes, add security headers, log each API
+ * request as JSON, and close the database once adapter-node has drained the requests in
+ * flight on shutdown.
  */
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { json, text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
+import { SESSION_COOKIE, staffFromSession } from '$lib/server/auth/sessions';
+import { prepareSetup } from '$lib/server/auth/setup';
 import { errorFields, log } from '$lib/server/log';
-import { configFromEnv, startOffice, stopOffice } from '$lib/server/office';
+import { configFromEnv, office, startOffice, stopOffice } from '$lib/server/office';
+import { isCrossSiteWrite, securityHeaders } from '$lib/server/security';
 
 export const init: ServerInit = async () => {
-	if (building) return; // prerendering the app shell needs no database
-	await startOffice(configFromEnv(env));
+	if (building) return;
+	const started = await startOffice(configFromEnv(env));
+	const setupCode = await prepareSetup(started);
+	if (setupCode) {
+		log.info('first run: no administrator yet', {
+			setupCode,
+			hint: `open /office/setup in a browser and enter the setup code ${setupCode}`
+		});
+	}
 	process.once('sveltekit:shutdown', (reason) => {
 		void stopOffice().then(() => log.info('stopped', { reason }));
 	});
@@ -19,7 +31,25 @@ export const init: ServerInit = async () => {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
+	if (isCrossSiteWrite(event.request, event.url.origin)) {
+		const body = { error: 'cross-site', message: 'Cross-site requests are not allowed.' };
+		return event.url.pathname.startsWith('/api/')
+			? json(body, { status: 403 })
+			: text(body.message, { status: 403 });
+	}
+	const token = event.cookies.get(SESSION_COOKIE) ?? null;
+	event.locals.sessionToken = token;
+	event.locals.staff = token ? await staffFromSession(await office(), token) : null;
+	if (token && !event.locals.staff) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+
 	const response = await resolve(event);
+	for (const [name, value] of Object.entries(securityHeaders(event.url.protocol === 'https:'))) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	if (event.url.pathname.startsWith('/office') || event.url.pathname.startsWith('/api/')) {
+		// Staff pages and data are never kept by a shared browser's cache.
+		if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
+	}
 	if (event.url.pathname.startsWith('/api/')) {
 		log.info('request', {
 			method: event.request.method,
@@ -33,5 +63,5 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event }) => {
 	log.error('unhandled', { path: event.url.pathname, ...errorFields(error) });
-	return { message: 'Internal error' };
+	return { message: 'errors.internal' };
 };

@@ -7,7 +7,7 @@
  * from the cache, so a reload or a deep link works with the network gone. Updates wait for
  * the learner (see `lib/client/pwa/updates.svelte.ts`).
  */
-import { build, files, prerendered, version } from '$service-worker';
+import { build, files, version } from '$service-worker';
 import { clientsClaim } from 'workbox-core';
 import {
 	cleanupOutdatedCaches,
@@ -27,7 +27,9 @@ precacheAndRoute([
 	...files
 		.filter((url) => !SKIP.test(url))
 		.map((url) => ({ url, revision: HASHED.test(url) ? null : version })),
-	...prerendered.map((url) => ({ url, revision: version }))
+	// The app shell: rendered by the server (so it carries the security headers), the same
+	// for every learner and volunteer page, renewed with each release.
+	{ url: '/', revision: version }
 ]);
 cleanupOutdatedCaches();
 // The first install takes over the open page at once, so the first visit already works offline.

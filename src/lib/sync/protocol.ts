@@ -56,6 +56,12 @@ export const LearnerPayload = v.strictObject({
 	createdAt: v.pipe(v.string(), v.isoTimestamp())
 });
 
+/** A learner card printed on a device: only the digest of its code ever leaves the device. */
+export const CardPayload = v.strictObject({
+	learnerId: Uuid,
+	codeHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'not a SHA-256 digest'))
+});
+
 const mutationBase = {
 	id: Uuid,
 	deviceId: Uuid,
@@ -67,7 +73,8 @@ const mutationBase = {
 
 export const Mutation = v.variant('kind', [
 	v.strictObject({ ...mutationBase, kind: v.literal('progress'), payload: v.unknown() }),
-	v.strictObject({ ...mutationBase, kind: v.literal('learner'), payload: v.unknown() })
+	v.strictObject({ ...mutationBase, kind: v.literal('learner'), payload: v.unknown() }),
+	v.strictObject({ ...mutationBase, kind: v.literal('card'), payload: v.unknown() })
 ]);
 
 export const PushRequest = v.strictObject({
@@ -132,12 +139,19 @@ export interface PullResponse {
 
 /** Every refusal has a code a device can act on and words a person can read. */
 export interface ProtocolError {
-	error: 'update-required' | 'invalid-request' | 'unknown-device' | 'server-error';
+	error:
+		| 'update-required'
+		| 'invalid-request'
+		| 'unknown-device'
+		| 'device-not-enrolled'
+		| 'device-revoked'
+		| 'server-error';
 	message: string;
 }
 
 export type ProgressPayload = v.InferOutput<typeof ProgressPayload>;
 export type LearnerPayload = v.InferOutput<typeof LearnerPayload>;
+export type CardPayload = v.InferOutput<typeof CardPayload>;
 export type Mutation = v.InferOutput<typeof Mutation>;
 export type PushRequest = v.InferOutput<typeof PushRequest>;
 export type PullRequest = v.InferOutput<typeof PullRequest>;

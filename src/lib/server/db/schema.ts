@@ -11,6 +11,16 @@ export interface DevicesTable {
 	gaps: string;
 	outbox_size: number | null;
 	outbox_oldest_age_s: number | null;
+	/** 'location' (enrolled with a code) or 'personal' (a learner's own, via their card). */
+	kind: 'location' | 'personal' | null;
+	location_id: string | null;
+	name: string | null;
+	/** SHA-256 of the device's secret; null until enrolled. */
+	credential_hash: string | null;
+	enrolled_at: string | null;
+	enrolled_by: string | null;
+	revoked_at: string | null;
+	revoked_by: string | null;
 }
 
 export interface MutationsTable {
@@ -48,6 +58,7 @@ export interface LearnersTable {
 	lang_hlc: string;
 	created_at: string;
 	updated_at: string;
+	home_location_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Every version of a learner's profile that reached the office, for history and audits. */
@@ -94,6 +105,84 @@ export interface ServerMetaTable {
 	value: string;
 }
 
+export interface LocationsTable {
+	id: string;
+	name: string;
+	kind: string;
+	address: string | null;
+	created_at: string;
+	archived_at: string | null;
+}
+
+export interface StaffTable {
+	id: string;
+	/** Lower-cased; the sign-in name. */
+	email: string;
+	display_name: string;
+	role: string;
+	password_hash: string;
+	/** 1 after an admin reset: the next sign-in must choose a new password. */
+	must_change_password: number;
+	created_at: string;
+	password_changed_at: string;
+	disabled_at: string | null;
+}
+
+export interface StaffLocationsTable {
+	staff_id: string;
+	location_id: string;
+}
+
+export interface StaffSessionsTable {
+	/** SHA-256 of the cookie's token: a stolen database holds no usable session. */
+	token_hash: string;
+	staff_id: string;
+	created_at: string;
+	last_seen_at: string;
+	expires_at: string;
+	device_id: string | null;
+}
+
+/** Counters shared by every app instance, so limits hold behind a load balancer. */
+export interface RateLimitsTable {
+	key: string;
+	count: number;
+	window_started_at: string;
+	locked_until: string | null;
+}
+
+export interface EnrolmentCodesTable {
+	code_hash: string;
+	location_id: string;
+	created_by: string;
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+	used_by_device: string | null;
+}
+
+export interface LearnerCardsTable {
+	code_hash: string;
+	learner_id: string;
+	/** Stamp of the issuing change: of two cards issued offline, the later one counts. */
+	hlc: string;
+	issued_by_device: string;
+	issued_at: string;
+	revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: string;
+	staff_id: string | null;
+	device_id: string | null;
+	action: string;
+	outcome: 'ok' | 'denied' | 'failed';
+	target: string | null;
+	location_id: string | null;
+	details: string;
+}
+
 export interface Database {
 	devices: DevicesTable;
 	mutations: MutationsTable;
@@ -104,4 +193,12 @@ export interface Database {
 	device_learners: DeviceLearnersTable;
 	change_log: ChangeLogTable;
 	server_meta: ServerMetaTable;
+	locations: LocationsTable;
+	staff: StaffTable;
+	staff_locations: StaffLocationsTable;
+	staff_sessions: StaffSessionsTable;
+	rate_limits: RateLimitsTable;
+	enrolment_codes: EnrolmentCodesTable;
+	learner_cards: LearnerCardsTable;
+	audit_log: AuditLogTable;
 }

@@ -21,6 +21,7 @@ import type { OfficeDatabase } from '../db/connection';
 import { versionProblem } from './push';
 import { currentEpoch } from '../db/epoch';
 import { touchDevice } from './devices';
+import { learnerSnapshot } from './snapshots';
 import { refuse, type Reply } from './reply';
 
 const DEFAULT_PAGE = 200;
@@ -156,14 +157,7 @@ async function loadChanges(
 			if (changes.some((c) => c.entity === 'learner' && c.data.id === l.id)) continue;
 			changes.push({
 				entity: 'learner',
-				data: {
-					id: l.id,
-					name: l.name,
-					avatar: l.avatar,
-					lang: l.lang,
-					createdAt: l.created_at,
-					stamps: { name: l.name_hlc, avatar: l.avatar_hlc, lang: l.lang_hlc }
-				}
+				data: learnerSnapshot(l)
 			});
 		}
 	}

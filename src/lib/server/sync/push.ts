@@ -7,6 +7,7 @@ import type { Insertable, Transaction } from 'kysely';
 import * as v from 'valibot';
 import { mergeFields, type Stamped } from '../../domain/merge/fields';
 import {
+	CardPayload,
 	LEARNER_FIELDS,
 	LearnerPayload,
 	MUTATION_SCHEMA_VERSION,
@@ -22,6 +23,7 @@ import {
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
 import type { Database, ProgressEventsTable } from '../db/schema';
+import { applyCard } from '../auth/cards';
 import { noteSequence, touchDevice } from './devices';
 import { refuse, type Reply } from './reply';
 import { upgradeMutation } from './upgrade';
@@ -73,13 +75,23 @@ export async function handlePush(
 	const stamp = now.toISOString();
 	return office.db.transaction().execute(async (tx) => {
 		const device = await touchDevice(tx, request.deviceId, stamp);
-		const checked = request.mutations.map((raw) => checkMutation(request.deviceId, raw));
+		const checked = await keepToScope(
+			tx,
+			request.deviceId,
+			request.mutations.map((raw) => checkMutation(request.deviceId, raw))
+		);
 		const fates = new Map<number, Fate>();
-		// Profiles one by one, in order (each is a merge); progress events in one batch.
+		// Profiles and cards one by one, in order (each is a merge); progress events in one batch.
 		for (const [i, item] of checked.entries()) {
 			if ('result' in item) fates.set(i, item);
 			else if (item.kind === 'learner') {
-				fates.set(i, await applyLearnerMutation(tx, office.dialect, request.deviceId, item, stamp));
+				const home = device.location_id;
+				fates.set(
+					i,
+					await applyLearnerMutation(tx, office.dialect, request.deviceId, home, item, stamp)
+				);
+			} else if (item.kind === 'card') {
+				fates.set(i, await applyCardMutation(tx, request.deviceId, item, stamp));
 			}
 		}
 		const progress = [...checked.entries()].filter(
@@ -138,9 +150,45 @@ interface CheckedLearner {
 	mutation: Mutation;
 	payload: LearnerPayload;
 }
+interface CheckedCard {
+	kind: 'card';
+	mutation: Mutation;
+	payload: CardPayload;
+}
+type Checked = Fate | CheckedProgress | CheckedLearner | CheckedCard;
+
+function learnerOf(item: CheckedProgress | CheckedLearner | CheckedCard): string {
+	return item.kind === 'learner' ? item.payload.id : item.payload.learnerId;
+}
+
+/**
+ * A device may write for the learners it works with, and may bring new ones. A learner the
+ * office knows from other devices only (never linked to this one, e.g. by a learner card) is
+ * out of its reach: such a change is rejected and stays visible on the device.
+ */
+async function keepToScope(tx: Tx, deviceId: string, checked: Checked[]): Promise<Checked[]> {
+	const ids = [...new Set(checked.flatMap((item) => ('result' in item ? [] : [learnerOf(item)])))];
+	if (ids.length === 0) return checked;
+	const links = await tx
+		.selectFrom('device_learners')
+		.select(['learner_id', 'device_id'])
+		.where('learner_id', 'in', ids)
+		.execute();
+	const known = new Set(links.map((l) => l.learner_id));
+	const mine = new Set(links.filter((l) => l.device_id === deviceId).map((l) => l.learner_id));
+	return checked.map((item) => {
+		if ('result' in item) return item;
+		const learner = learnerOf(item);
+		if (!known.has(learner) || mine.has(learner)) return item;
+		return rejected(
+			item.mutation.id,
+			'learner: not on this device; bring it with the learner card'
+		);
+	});
+}
 
 /** Everything about a mutation that needs no database: its shape, owner, version, payload. */
-function checkMutation(deviceId: string, raw: unknown): Fate | CheckedProgress | CheckedLearner {
+function checkMutation(deviceId: string, raw: unknown): Checked {
 	const rawId =
 		typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?';
 	const parsed = v.safeParse(Mutation, raw);
@@ -159,6 +207,12 @@ function checkMutation(deviceId: string, raw: unknown): Fate | CheckedProgress |
 			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
 		return { kind: 'progress', mutation: upgraded, payload: payload.output };
 	}
+	if (upgraded.kind === 'card') {
+		const payload = v.safeParse(CardPayload, upgraded.payload);
+		if (!payload.success)
+			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+		return { kind: 'card', mutation: upgraded, payload: payload.output };
+	}
 	const payload = v.safeParse(LearnerPayload, upgraded.payload);
 	if (!payload.success) return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
 	return { kind: 'learner', mutation: upgraded, payload: payload.output };
@@ -176,10 +230,40 @@ function claimRow(deviceId: string, mutation: Mutation, now: string) {
 	};
 }
 
+/** Claims a mutation id; false when another push already applied it. */
+async function claim(tx: Tx, deviceId: string, mutation: Mutation, now: string): Promise<boolean> {
+	const result = await tx
+		.insertInto('mutations')
+		.values(claimRow(deviceId, mutation, now))
+		.onConflict((oc) => oc.column('id').doNothing())
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+async function applyCardMutation(
+	tx: Tx,
+	deviceId: string,
+	{ mutation, payload }: CheckedCard,
+	now: string
+): Promise<Fate> {
+	const learner = await tx
+		.selectFrom('learners')
+		.select('id')
+		.where('id', '=', payload.learnerId)
+		.executeTakeFirst();
+	if (!learner) return rejected(mutation.id, 'payload.learnerId: the profile has not arrived yet');
+	if (!(await claim(tx, deviceId, mutation, now))) {
+		return { result: { id: mutation.id, status: 'duplicate' }, seq: mutation.seq };
+	}
+	await applyCard(tx, { ...payload, hlc: mutation.hlc, deviceId }, now);
+	return { result: { id: mutation.id, status: 'accepted' }, seq: mutation.seq };
+}
+
 async function applyLearnerMutation(
 	tx: Tx,
 	dialect: OfficeDatabase['dialect'],
 	deviceId: string,
+	homeLocationId: string | null,
 	{ mutation, payload }: CheckedLearner,
 	now: string
 ): Promise<Fate> {
@@ -191,15 +275,19 @@ async function applyLearnerMutation(
 		return rejected(mutation.id, 'payload.fields: a new learner needs name, avatar and lang');
 	}
 	// Claim the id first: of two pushes racing with the same mutation, exactly one inserts it.
-	const claim = await tx
-		.insertInto('mutations')
-		.values(claimRow(deviceId, mutation, now))
-		.onConflict((oc) => oc.column('id').doNothing())
-		.executeTakeFirst();
-	if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) {
+	if (!(await claim(tx, deviceId, mutation, now))) {
 		return { result: { id: mutation.id, status: 'duplicate' }, seq: mutation.seq };
 	}
-	await applyLearner(tx, dialect, deviceId, mutation.id, mutation.hlc, payload, now);
+	await applyLearner(
+		tx,
+		dialect,
+		deviceId,
+		mutation.id,
+		mutation.hlc,
+		payload,
+		now,
+		homeLocationId
+	);
 	return { result: { id: mutation.id, status: 'accepted' }, seq: mutation.seq };
 }
 
@@ -312,7 +400,8 @@ async function applyLearner(
 	mutationId: string,
 	hlc: string,
 	change: LearnerPayload,
-	now: string
+	now: string,
+	homeLocationId: string | null
 ): Promise<void> {
 	// Two tablets editing one profile at once: on PostgreSQL the second waits for the first, so
 	// neither merges against a stale row. (SQLite writes one transaction at a time anyway.)
@@ -376,7 +465,12 @@ async function applyLearner(
 	else
 		await tx
 			.insertInto('learners')
-			.values({ id: change.id, created_at: change.createdAt, ...values })
+			.values({
+				id: change.id,
+				created_at: change.createdAt,
+				home_location_id: homeLocationId,
+				...values
+			})
 			.execute();
 	await logChange(tx, 'learner', change.id, change.id, now);
 }

@@ -2,9 +2,11 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../connection';
 import { syncTables } from './001-sync';
+import { accountTables } from './002-accounts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
-		'001-sync': syncTables(dialect)
+		'001-sync': syncTables(dialect),
+		'002-accounts': accountTables(dialect)
 	};
 }
