@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { enrolTablet } from './support/office';
 import { finishLesson, loadPack } from './support/solver';
 
 // Sent, not "being sent" ("Wird an das Büro gesendet …").
@@ -15,6 +16,7 @@ test('a lesson finished offline reaches the office once the network is back, and
 	const lesson = pack.lessons[0]!;
 	const status = page.getByRole('banner').getByRole('status');
 
+	await enrolTablet(page, server);
 	await createProfile(page, 'Erna');
 	await waitForServiceWorker(page);
 	await expect(status).toHaveText(SENT);

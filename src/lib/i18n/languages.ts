@@ -6,7 +6,7 @@ export const LANGUAGES = [
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'de';
-export const NAMESPACES = ['common', 'lesson', 'storage'] as const;
+export const NAMESPACES = ['common', 'lesson', 'storage', 'device', 'office'] as const;
 
 export function isLanguage(code: unknown): code is LanguageCode {
 	return LANGUAGES.some((l) => l.code === code);

@@ -16,6 +16,16 @@ export interface LearnerRecord {
 	stamps?: Partial<Record<'name' | 'avatar' | 'lang', string>>;
 	/** The device that holds this learner's whole history; any other asks the office for it. */
 	historyOn?: string;
+	/** The learner card last printed or entered here (the code itself stays on the device). */
+	card?: { code: string; issuedAt: string };
+	/** An optional PIN, checked on this device only (see lib/client/auth/pin-check.ts). */
+	pin?: PinVerifier;
+}
+
+export interface PinVerifier {
+	salt: string;
+	hash: string;
+	iterations: number;
 }
 
 export interface CourseRecord {
@@ -47,7 +57,7 @@ export interface DraftRecord {
 export interface OutboxRecord {
 	seq?: number;
 	mutationId: string;
-	kind: 'progress' | 'learner';
+	kind: 'progress' | 'learner' | 'card';
 	payload: unknown;
 	hlc: string;
 	createdAt: string;

@@ -6,6 +6,8 @@ import { LernlotseDatabase } from '../db/database';
 import { installPacks } from '../content/install-packs';
 import { coursesFor } from '../db/courses';
 import { openDevice, type Device } from '../db/device';
+import { getEnrolment, type Enrolment } from '../db/enrolment';
+import type { VolunteerUnlock } from '../auth/volunteer';
 import { classifyStorageError, type StorageProblem } from '../db/errors';
 import { getLearner } from '../db/learners';
 import type { CourseRecord, LearnerRecord } from '../db/records';
@@ -29,6 +31,10 @@ export class AppState {
 	city = $state('Musterstadt');
 	updates = new AppUpdates();
 	syncer: Syncer | null = $state(null);
+	/** How this device stands with the office (null: not enrolled, everything stays here). */
+	enrolment = $state<Enrolment | null>(null);
+	/** The volunteer who unlocked volunteer mode in this tab, until they lock it or walk away. */
+	volunteer = $state<VolunteerUnlock | null>(null);
 	db!: LernlotseDatabase;
 	device!: Device;
 
@@ -51,6 +57,7 @@ export class AppState {
 			await languageReady;
 			if (isLanguage(saved)) await setLanguage(saved);
 			await this.#restoreLearner();
+			this.enrolment = await getEnrolment(this.db);
 		} catch (error) {
 			await languageReady.catch(() => undefined);
 			this.storageProblem = classifyStorageError(error);
@@ -86,6 +93,17 @@ export class AppState {
 		this.learner = null;
 		const saved = (await this.db.meta.get(DEVICE_LANGUAGE))?.value;
 		if (isLanguage(saved)) await setLanguage(saved);
+	}
+
+	/** After enrolling, a card or a refusal: read the enrolment again and try to sync. */
+	async refreshEnrolment(): Promise<void> {
+		this.enrolment = (await this.guard(() => getEnrolment(this.db))) ?? null;
+		this.syncer?.request();
+	}
+
+	/** A learner record changed on this device (PIN, card): show the new one. */
+	replaceLearner(learner: LearnerRecord): void {
+		if (this.learner?.id === learner.id) this.learner = learner;
 	}
 
 	/** The language chosen on the picture screen, before anyone has picked a profile. */

@@ -17,7 +17,8 @@ import { applyPulledPage, CURSOR } from './apply-pull';
 import { requeueEverything } from './requeue';
 import type { JsonReply, Transport } from './transport';
 
-export type SyncOutcome = 'ok' | 'update-required' | 'refused';
+export type SyncOutcome =
+	'ok' | 'update-required' | 'refused' | 'device-revoked' | 'device-not-enrolled';
 
 export interface SyncReport {
 	outcome: SyncOutcome;
@@ -42,6 +43,8 @@ function check(reply: JsonReply): void {
 	const body = reply.body as { error?: string; message?: string } | null;
 	if (reply.status === 426)
 		throw new SyncRefused('update-required', body?.message ?? 'update required');
+	if (body?.error === 'device-revoked' || body?.error === 'device-not-enrolled')
+		throw new SyncRefused(body.error, body.message ?? body.error);
 	if (reply.status >= 400 && reply.status < 500)
 		throw new SyncRefused('refused', body?.message ?? `HTTP ${reply.status}`);
 	throw new Error(body?.message ?? `HTTP ${reply.status}`);

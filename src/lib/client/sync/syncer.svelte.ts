@@ -5,10 +5,21 @@
  */
 import type { LernlotseDatabase } from '../db/database';
 import type { Device } from '../db/device';
+import { getEnrolment, noteRefusal, usableCredential } from '../db/enrolment';
 import { outboxHealth, SyncRefused, syncOnce, type SyncReport } from './engine';
 import { httpTransport, type Transport } from './transport';
 
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'update-required' | 'refused';
+export type SyncState =
+	| 'idle'
+	| 'syncing'
+	| 'offline'
+	| 'update-required'
+	| 'refused'
+	/** No office knows this device yet: everything stays on it until it is enrolled. */
+	| 'not-enrolled'
+	/** The office revoked this device (or forgot its credential): nothing is sent. */
+	| 'device-revoked'
+	| 'device-not-enrolled';
 
 const PERIOD_MS = 60_000;
 const BACKOFF_BASE_MS = 5_000;
@@ -32,7 +43,7 @@ export class Syncer {
 	constructor(
 		private readonly db: LernlotseDatabase,
 		private readonly device: Device,
-		private readonly send: Transport = httpTransport()
+		private readonly send: Transport = httpTransport('', 20_000, () => usableCredential(db))
 	) {}
 
 	async start(): Promise<void> {
@@ -93,6 +104,12 @@ export class Syncer {
 			await this.#askBackgroundSync();
 			return;
 		}
+		const enrolment = await getEnrolment(this.db).catch(() => null);
+		if (!enrolment || enrolment.refusal) {
+			this.state = enrolment?.refusal ?? 'not-enrolled';
+			await this.refreshCounts();
+			return; // enrolling (or a card) asks for the next sync
+		}
 		this.state = 'syncing';
 		try {
 			const report = await this.#exclusive(() => syncOnce(this.db, this.device, this.send));
@@ -108,6 +125,11 @@ export class Syncer {
 			if (error instanceof SyncRefused) {
 				this.state = error.outcome;
 				this.message = error.message;
+				if (error.outcome === 'device-revoked' || error.outcome === 'device-not-enrolled') {
+					// Stop sending; what waits stays on the device until staff decide.
+					await noteRefusal(this.db, error.outcome);
+					return;
+				}
 				if (error.outcome === 'update-required') return; // retrying cannot help
 			} else {
 				this.state = 'offline';

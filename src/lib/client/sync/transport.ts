@@ -8,14 +8,23 @@ export interface JsonReply {
 
 export type Transport = (path: string, body: unknown) => Promise<JsonReply>;
 
-export function httpTransport(base = '', timeoutMs = 20_000): Transport {
+/** `credential` is read before each request: enrolment can change while the app runs. */
+export function httpTransport(
+	base = '',
+	timeoutMs = 20_000,
+	credential: () => Promise<string | null> = async () => null
+): Transport {
 	return async (path, body) => {
 		const controller = new AbortController();
 		const timer = setTimeout(() => controller.abort(), timeoutMs);
 		try {
+			const secret = await credential();
 			const response = await fetch(base + path, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: {
+					'content-type': 'application/json',
+					...(secret ? { authorization: `Bearer ${secret}` } : {})
+				},
 				body: JSON.stringify(body),
 				signal: controller.signal,
 				cache: 'no-store'

@@ -1,0 +1,97 @@
+/**
+ * Learner cards on the device: print one (a new code; the office learns only its digest, on
+ * the next sync) and bring a learner here with a card's code (online).
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { formatCode, generateCode, normalizeCode } from '../../domain/auth/codes';
+import type { RedeemResponse, RefusedResponse } from '../../sync/accounts';
+import type { LernlotseDatabase } from '../db/database';
+import { LAST_STAMP, type Device } from '../db/device';
+import { getEnrolment, saveEnrolment, usableCredential } from '../db/enrolment';
+import type { LearnerRecord } from '../db/records';
+import { sha256Hex } from './pin-check';
+
+/** A new card for the learner; an older card stops working once the office has this one. */
+export async function issueCard(
+	db: LernlotseDatabase,
+	device: Device,
+	learnerId: string
+): Promise<LearnerRecord> {
+	const code = generateCode((bytes) => crypto.getRandomValues(bytes));
+	const codeHash = await sha256Hex(code);
+	const hlc = device.clock.tick();
+	const card = { code: formatCode(code), issuedAt: new Date().toISOString() };
+	await db.transaction('rw', [db.learners, db.outbox, db.meta], async () => {
+		await db.learners.update(learnerId, { card });
+		await db.outbox.add({
+			mutationId: uuidv7(),
+			kind: 'card',
+			payload: { learnerId, codeHash },
+			hlc,
+			createdAt: card.issuedAt
+		});
+		await db.meta.put({ key: LAST_STAMP, value: hlc });
+	});
+	return (await db.learners.get(learnerId))!;
+}
+
+export type RedeemResult = { ok: true; learner: LearnerRecord } | { ok: false; problem: string };
+
+/** Brings a learner to this device with their card. Needs the network. */
+export async function redeemCard(
+	db: LernlotseDatabase,
+	device: Device,
+	typed: string,
+	fetcher: typeof fetch = fetch
+): Promise<RedeemResult> {
+	const code = normalizeCode(typed);
+	if (!code) return { ok: false, problem: 'device:card.malformed' };
+	const credential = await usableCredential(db);
+	let response: Response;
+	try {
+		response = await fetcher('/api/cards/redeem', {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				...(credential ? { authorization: `Bearer ${credential}` } : {})
+			},
+			body: JSON.stringify({ code, deviceId: device.id }),
+			cache: 'no-store'
+		});
+	} catch {
+		return { ok: false, problem: 'device:card.offline' };
+	}
+	const body = (await response.json().catch(() => null)) as RedeemResponse | RefusedResponse | null;
+	if (!response.ok || !body || !('learner' in body)) {
+		return {
+			ok: false,
+			problem: (body as RefusedResponse | null)?.problem ?? 'device:card.failed'
+		};
+	}
+	const snapshot = body.learner;
+	const now = new Date().toISOString();
+	await db.transaction('rw', db.learners, db.meta, async () => {
+		if (body.credential && !(await getEnrolment(db))) {
+			await saveEnrolment(db, {
+				credential: body.credential,
+				kind: 'personal',
+				location: null,
+				enrolledAt: now
+			});
+		}
+		const existing = await db.learners.get(snapshot.id);
+		await db.learners.put({
+			...existing,
+			id: snapshot.id,
+			name: snapshot.name,
+			avatar: snapshot.avatar,
+			lang: snapshot.lang,
+			createdAt: snapshot.createdAt,
+			updatedAt: now,
+			stamps: snapshot.stamps,
+			card: { code: formatCode(code), issuedAt: existing?.card?.issuedAt ?? now }
+			// no historyOn: the next sync asks the office for this learner's earlier progress
+		});
+	});
+	return { ok: true, learner: (await db.learners.get(snapshot.id))! };
+}
