@@ -168,7 +168,7 @@ async function pull(
 				change.entity === 'progress' ? [change.data.hlc] : Object.values(change.data.stamps);
 			for (const stamp of stamps) device.clock.receive(stamp);
 		}
-		report.pulled += body.changes.length;
+		report.pulled += body.changes.length + (body.history?.changes.length ?? 0);
 		cursor = body.cursor;
 		epoch = body.epoch;
 		if (!body.more) break;

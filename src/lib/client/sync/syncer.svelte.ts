@@ -34,6 +34,8 @@ export class Syncer {
 	refused = $state(0);
 	lastSuccessAt = $state<string | null>(null);
 	message = $state<string | null>(null);
+	/** Goes up whenever a sync brought changes: pages showing progress read it to refresh. */
+	revision = $state(0);
 	#failures = 0;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#again = false;
@@ -118,6 +120,8 @@ export class Syncer {
 			this.message = null;
 			// Another tab is syncing: it reports its own success; look again later.
 			if (!report) return this.#schedule(PERIOD_MS);
+			if (report.pulled > 0) this.revision++;
+			if (report.pulled > 0) this.revision++;
 			this.lastSuccessAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
 			await this.db.meta.put({ key: LAST_SUCCESS, value: this.lastSuccessAt });
 			this.#schedule(PERIOD_MS);

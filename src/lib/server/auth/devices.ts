@@ -73,71 +73,76 @@ export async function enrolDevice(
 		return problem(`device:enrol.${reason}`, 'code');
 	};
 	if (!code) return failed('malformed');
-	return office.db.transaction().execute(async (tx) => {
-		const row = await tx
-			.selectFrom('enrolment_codes')
-			.innerJoin('locations', 'locations.id', 'enrolment_codes.location_id')
-			.select([
-				'enrolment_codes.code_hash',
-				'enrolment_codes.location_id',
-				'enrolment_codes.created_by',
-				'enrolment_codes.expires_at',
-				'enrolment_codes.used_at',
-				'locations.name',
-				'locations.archived_at'
-			])
-			.where('code_hash', '=', digest(code))
-			.executeTakeFirst();
-		if (!row || row.archived_at) return failed('unknown');
-		if (row.used_at) return failed('used');
-		if (new Date(row.expires_at) <= now) return failed('expired');
-		const existing = await tx
-			.selectFrom('devices')
-			.select(['credential_hash', 'revoked_at'])
-			.where('id', '=', input.deviceId)
-			.executeTakeFirst();
-		// An enrolled device cannot be taken over by enrolling its id again.
-		if (existing?.credential_hash && !existing.revoked_at) return failed('already');
-		// Only one of two tablets racing for one code gets it.
-		const claimed = await tx
-			.updateTable('enrolment_codes')
-			.set({ used_at: now.toISOString(), used_by_device: input.deviceId })
-			.where('code_hash', '=', row.code_hash)
-			.where('used_at', 'is', null)
-			.executeTakeFirst();
-		if (Number(claimed.numUpdatedRows) !== 1) return failed('used');
-		const credential = newToken();
-		const stamp = now.toISOString();
-		const device = {
-			kind: 'location' as const,
-			location_id: row.location_id,
-			name: input.name.trim().slice(0, 80) || null,
-			credential_hash: digest(credential),
-			enrolled_at: stamp,
-			enrolled_by: row.created_by,
-			revoked_at: null,
-			revoked_by: null
-		};
-		await tx
-			.insertInto('devices')
-			.values({
-				id: input.deviceId,
-				first_seen_at: stamp,
-				last_seen_at: stamp,
-				last_seq: 0,
-				gaps: '[]',
-				...device
-			})
-			.onConflict((oc) => oc.column('id').doUpdateSet(device))
-			.execute();
-		await audit(tx, {
-			action: 'device.enrol',
-			staffId: row.created_by,
-			deviceId: input.deviceId,
-			locationId: row.location_id
+	// A refusal is counted after the transaction: on SQLite the transaction holds the only
+	// connection, so counting inside it would wait for itself.
+	const result = await office.db
+		.transaction()
+		.execute(async (tx): Promise<Outcome<Enrolled> | string> => {
+			const row = await tx
+				.selectFrom('enrolment_codes')
+				.innerJoin('locations', 'locations.id', 'enrolment_codes.location_id')
+				.select([
+					'enrolment_codes.code_hash',
+					'enrolment_codes.location_id',
+					'enrolment_codes.created_by',
+					'enrolment_codes.expires_at',
+					'enrolment_codes.used_at',
+					'locations.name',
+					'locations.archived_at'
+				])
+				.where('code_hash', '=', digest(code))
+				.executeTakeFirst();
+			if (!row || row.archived_at) return 'unknown';
+			if (row.used_at) return 'used';
+			if (new Date(row.expires_at) <= now) return 'expired';
+			const existing = await tx
+				.selectFrom('devices')
+				.select(['credential_hash', 'revoked_at'])
+				.where('id', '=', input.deviceId)
+				.executeTakeFirst();
+			// An enrolled device cannot be taken over by enrolling its id again.
+			if (existing?.credential_hash && !existing.revoked_at) return 'already';
+			// Only one of two tablets racing for one code gets it.
+			const claimed = await tx
+				.updateTable('enrolment_codes')
+				.set({ used_at: now.toISOString(), used_by_device: input.deviceId })
+				.where('code_hash', '=', row.code_hash)
+				.where('used_at', 'is', null)
+				.executeTakeFirst();
+			if (Number(claimed.numUpdatedRows) !== 1) return 'used';
+			const credential = newToken();
+			const stamp = now.toISOString();
+			const device = {
+				kind: 'location' as const,
+				location_id: row.location_id,
+				name: input.name.trim().slice(0, 80) || null,
+				credential_hash: digest(credential),
+				enrolled_at: stamp,
+				enrolled_by: row.created_by,
+				revoked_at: null,
+				revoked_by: null
+			};
+			await tx
+				.insertInto('devices')
+				.values({
+					id: input.deviceId,
+					first_seen_at: stamp,
+					last_seen_at: stamp,
+					last_seq: 0,
+					gaps: '[]',
+					...device
+				})
+				.onConflict((oc) => oc.column('id').doUpdateSet(device))
+				.execute();
+			await audit(tx, {
+				action: 'device.enrol',
+				staffId: row.created_by,
+				deviceId: input.deviceId,
+				locationId: row.location_id
+			});
+			return ok({ credential, location: { id: row.location_id, name: row.name } });
 		});
-		return ok({ credential, location: { id: row.location_id, name: row.name } });
-	});
+	return typeof result === 'string' ? failed(result) : result;
 }
 
 export interface AuthenticatedDevice {
