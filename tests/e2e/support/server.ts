@@ -88,6 +88,28 @@ export class TestServer {
 		return this.#log;
 	}
 
+	/** The first-run setup code the server printed to its log (the newest, after a restart). */
+	async setupCode(timeoutMs = 10_000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const codes = this.#log
+				.split('\n')
+				.filter((line) => line.startsWith('{'))
+				.map((line) => {
+					try {
+						return JSON.parse(line) as { msg?: string; setupCode?: string };
+					} catch {
+						return {};
+					}
+				})
+				.filter((entry) => entry.msg === 'first run: no administrator yet' && entry.setupCode)
+				.map((entry) => entry.setupCode!);
+			if (codes.length > 0) return codes[codes.length - 1]!;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		throw new Error('the server printed no setup code');
+	}
+
 	async dispose(): Promise<void> {
 		await this.stop();
 		rmSync(this.dataDir, { recursive: true, force: true });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CODE_ALPHABET, CODE_LENGTH, codeFromScan, formatCode, generateCode, normalizeCode } from './codes';
+import {
+	CODE_ALPHABET,
+	CODE_LENGTH,
+	codeFromScan,
+	formatCode,
+	generateCode,
+	normalizeCode
+} from './codes';
 
 /** A byte source for `generateCode` that hands out the given bytes, call after call. */
 function bytesFrom(next: () => number) {
@@ -8,12 +15,10 @@ function bytesFrom(next: () => number) {
 }
 
 /** Any code `generateCode` can make, from any random bytes. */
-const anyCode = fc
-	.infiniteStream(fc.integer({ min: 0, max: 255 }))
-	.map((stream) => {
-		const it = stream[Symbol.iterator]();
-		return generateCode(bytesFrom(() => it.next().value as number));
-	});
+const anyCode = fc.infiniteStream(fc.integer({ min: 0, max: 255 })).map((stream) => {
+	const it = stream[Symbol.iterator]();
+	return generateCode(bytesFrom(() => it.next().value as number));
+});
 
 /** A code as someone might type it: any case, spaces and dashes anywhere. */
 const typedCode = anyCode.chain((code) =>
@@ -24,9 +29,7 @@ const typedCode = anyCode.chain((code) =>
 		})
 		.map((how) => ({
 			code,
-			typed: [...code]
-				.map((ch, i) => (how[i]![0] ? ch.toLowerCase() : ch) + how[i]![1])
-				.join('')
+			typed: [...code].map((ch, i) => (how[i]![0] ? ch.toLowerCase() : ch) + how[i]![1]).join('')
 		}))
 );
 

@@ -87,9 +87,7 @@ describe('nextTryAt', () => {
 			{ length: 8 },
 			(_, i) => nextTryAt({ failures: FREE_TRIES + i, lastFailureAt: last }) - last
 		);
-		expect(waits).toEqual([
-			30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000
-		]);
+		expect(waits).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000]);
 		expect(nextTryAt({ failures: 1_000, lastFailureAt: last })).toBe(last + 15 * 60_000);
 	});
 

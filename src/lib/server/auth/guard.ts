@@ -4,7 +4,24 @@
  */
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { can, inScope, type Permission } from '../../domain/auth/roles';
+import { office } from '../office';
+import { audit } from './audit';
 import type { SignedInStaff } from './sessions';
+
+/** A refused request is written down for the admins, without holding up the answer. */
+function noteDenied(staff: SignedInStaff, path: string, reason: string): void {
+	void office()
+		.then((o) =>
+			audit(o.db, {
+				action: 'access',
+				outcome: 'denied',
+				staffId: staff.id,
+				target: path,
+				details: { reason }
+			})
+		)
+		.catch(() => undefined);
+}
 
 /** The signed-in person, or a redirect to the sign-in page (then back to where they were). */
 export function requireStaff(
@@ -19,13 +36,19 @@ export function requireStaff(
 	if (staff.mustChangePassword && !event.url.pathname.startsWith('/office/account')) {
 		redirect(303, '/office/account?required=1');
 	}
-	if (permission && !can(staff.role, permission)) error(403, 'office:errors.forbidden');
+	if (permission && !can(staff.role, permission)) {
+		noteDenied(staff, event.url.pathname, permission);
+		error(403, 'office:errors.forbidden');
+	}
 	return staff;
 }
 
 /** Refuses a place outside the person's scope with the same answer as a missing one. */
 export function requireLocation(staff: SignedInStaff, locationId: string | null): void {
-	if (!inScope(staff, locationId)) error(404, 'office:errors.notFound');
+	if (!inScope(staff, locationId)) {
+		noteDenied(staff, `location:${locationId}`, 'out-of-scope');
+		error(404, 'office:errors.notFound');
+	}
 }
 
 /** Null for admins and coordinators (every place), else the places of a volunteer. */

@@ -36,8 +36,10 @@ export const actions = {
 		const data = await event.request.formData();
 		const id = field(data, 'id', 60);
 		const db = await office();
-		const device = (await listDevices(db, locationFilter(staff))).find((d) => d.id === id);
+		const device = (await listDevices(db, null)).find((d) => d.id === id);
 		if (!device) error(404, 'office:errors.notFound');
+		// A device of another place answers like a missing one (and is written down).
+		requireLocation(staff, device.locationId);
 		const done = await revokeDevice(db, id, { staffId: staff.id });
 		return done.ok ? { revoked: id } : refused(done);
 	}
