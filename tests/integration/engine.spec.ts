@@ -37,7 +37,8 @@ import {
 	serverEvents,
 	serverLearner,
 	syncThatBreaks,
-	type Tablet
+	type Tablet,
+	linkLearner
 } from './support/devices';
 
 const offices: TestOffice[] = [];
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('sync engine on %s', { timeout: 30_000 }, (dialect) => {
 		expect(await a.db.outbox.count()).toBe(0);
 
 		// Tablet B gets the learner from A's profile and works with her too.
-		await adoptLearner(b, await mine(a, learner.id));
+		await adoptLearner(office, b, await mine(a, learner.id));
 		recorded.push(...(await b.record(learner.id, 4)));
 		const second = await b.sync();
 		expect(second).toMatchObject({ outcome: 'ok', accepted: 5, rejected: 0 });
@@ -179,7 +180,7 @@ describe.each(DIALECTS)('sync engine on %s', { timeout: 30_000 }, (dialect) => {
 		const learner = await a.newLearner();
 		await a.sync();
 		// B works with the learner from the start, so her later events reach B through the feed.
-		await adoptLearner(b, await mine(a, learner.id));
+		await adoptLearner(office, b, await mine(a, learner.id));
 		await b.sync();
 		const recorded = await a.record(learner.id, 260);
 		await a.sync();
@@ -260,7 +261,7 @@ describe.each(DIALECTS)('sync engine on %s', { timeout: 30_000 }, (dialect) => {
 			const recorded = await a.record(learner.id, 4);
 			await a.sync();
 			for (const t of [ahead, behind]) {
-				await adoptLearner(t, await mine(a, learner.id), `${t.label}-pic`);
+				await adoptLearner(office, t, await mine(a, learner.id), `${t.label}-pic`);
 				recorded.push(...(await t.record(learner.id, 4)));
 				await t.sync();
 			}
@@ -299,7 +300,7 @@ describe.each(DIALECTS)('sync engine on %s', { timeout: 30_000 }, (dialect) => {
 		const b = await openTablet(office, 'b');
 		const learner = await a.newLearner('Erna');
 		await a.sync();
-		await adoptLearner(b, await mine(a, learner.id));
+		await adoptLearner(office, b, await mine(a, learner.id));
 		await b.sync();
 		await a.sync();
 		const profile = ({ name, avatar, lang, stamps }: LearnerRecord) => ({
@@ -389,7 +390,7 @@ describe.each(DIALECTS)(
 			recorded.push(...(await b.record(max.id, 2)));
 			await b.sync(); // B's cursor is now past Erna's five events
 
-			await adoptLearner(b, await mine(a, erna.id));
+			await adoptLearner(office, b, await mine(a, erna.id));
 			recorded.push(...(await b.record(erna.id, 2)));
 			await b.sync();
 			await b.sync();
@@ -410,7 +411,8 @@ describe.each(DIALECTS)(
 			const a = await openTablet(office, 'a');
 			const erna = await ahead.newLearner('Erna');
 			await ahead.sync();
-			// A works with Erna, and so learns her profile from the office.
+			// A takes Erna on with her card, works with her, and learns her profile from the office.
+			await linkLearner(office, a.device.id, erna.id);
 			const recorded = await a.record(erna.id, 1);
 			await a.sync();
 			expect((await mine(a, erna.id)).name).toBe('Erna');
@@ -438,7 +440,7 @@ describe.each(DIALECTS)(
 			const b = await openTablet(office, 'b');
 			const erna = await a.newLearner('Erna');
 			await a.sync();
-			await adoptLearner(b, await mine(a, erna.id));
+			await adoptLearner(office, b, await mine(a, erna.id));
 			await b.sync();
 			await a.sync();
 

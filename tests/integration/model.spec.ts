@@ -147,7 +147,7 @@ describe.each(DIALECTS)('sync model on %s', (dialect) => {
 						recorded.push(...(await t.record(own.id, 2)));
 						if (i > 0 && shared[i - 1]) {
 							const first = (await tablets[0]!.db.learners.get(learners[0]![0]!))!;
-							await adoptLearner(t, first, `pic-${i}`);
+							await adoptLearner(office, t, first, `pic-${i}`);
 							learners[i]!.push(first.id);
 						}
 						await t.sync();

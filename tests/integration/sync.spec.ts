@@ -5,6 +5,7 @@ import { handlePull } from '../../src/lib/server/sync/pull';
 import { handlePush } from '../../src/lib/server/sync/push';
 import type { Change, PullResponse, PushResponse } from '../../src/lib/sync/protocol';
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
+import { linkLearner } from './support/devices';
 import { FakeDevice, newLearnerId } from './support/factories';
 
 const offices: TestOffice[] = [];
@@ -151,6 +152,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		const second = new FakeDevice(() => now);
 		const learner = newLearnerId();
 		await push(office, first.push([first.learner({ id: learner })]));
+		await linkLearner(office, second.id, learner); // the learner's card, entered on the second
 		const seen =
 			((await pullAll(office, second)).changes,
 			await office.db.selectFrom('learners').selectAll().executeTakeFirstOrThrow());

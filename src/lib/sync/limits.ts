@@ -6,7 +6,7 @@
 /** Bumped when the shape of requests or replies changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
 /** Bumped when a mutation's payload changes; the server also accepts the one before. */
-export const MUTATION_SCHEMA_VERSION = 1;
+export const MUTATION_SCHEMA_VERSION = 2;
 export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
 export const MAX_PUSH_BATCH = 200;
 export const MAX_PULL_PAGE = 500;

@@ -210,18 +210,34 @@ export async function closeTablets(): Promise<void> {
 }
 
 /**
- * Gives `tablet` a learner another tablet knows, the way a volunteer would: the same profile
- * with one field changed, which the office links to this tablet when it arrives.
+ * Gives `tablet` a learner another tablet knows, as the learner's card does: the office links
+ * the learner to this tablet (what redeeming a card does there), and the tablet holds the
+ * profile, here with one field changed.
  */
 export async function adoptLearner(
+	office: OfficeDatabase,
 	tablet: Tablet,
 	learner: LearnerRecord,
 	avatar = 'moon'
 ): Promise<LearnerRecord> {
+	await linkLearner(office, tablet.device.id, learner.id);
 	const copy = structuredClone(learner);
 	return updateLearner(tablet.db, tablet.device, copy, {
 		avatar: copy.avatar === avatar ? `${avatar}-2` : avatar
 	});
+}
+
+/** The office's side of a learner card entered on a device: the device may now see the learner. */
+export async function linkLearner(
+	office: OfficeDatabase,
+	deviceId: string,
+	learnerId: string
+): Promise<void> {
+	await office.db
+		.insertInto('device_learners')
+		.values({ device_id: deviceId, learner_id: learnerId })
+		.onConflict((oc) => oc.columns(['device_id', 'learner_id']).doNothing())
+		.execute();
 }
 
 let made = 0;

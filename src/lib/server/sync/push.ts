@@ -200,7 +200,9 @@ function checkMutation(deviceId: string, raw: unknown): Checked {
 	if (mutation.schemaVersion < OLDEST_MUTATION_SCHEMA_VERSION) {
 		return rejected(mutation.id, `schemaVersion ${mutation.schemaVersion} is no longer accepted`);
 	}
-	const upgraded = upgradeMutation(mutation);
+	const upgrade = upgradeMutation(mutation);
+	if (!upgrade.ok) return rejected(mutation.id, upgrade.reason);
+	const upgraded = upgrade.mutation;
 	if (upgraded.kind === 'progress') {
 		const payload = v.safeParse(ProgressPayload, upgraded.payload);
 		if (!payload.success)
