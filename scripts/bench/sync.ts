@@ -42,6 +42,7 @@ import {
 } from '../../src/lib/sync/protocol';
 import { BUILD_DIR, TestServer } from '../../tests/e2e/support/server';
 import { createPostgresDatabase, freshOffice } from '../../tests/integration/support/databases';
+import { enrolDevices } from '../../tests/integration/support/enrol';
 import { FakeDevice, newLearnerId } from '../../tests/integration/support/factories';
 import { NOTES_MARKER, SYNC_MARKERS, syncSection } from './report';
 import { guardRun, machineInfo, onAbort, summarize, within, type Summary } from './support';
@@ -340,12 +341,17 @@ function describeError(error: unknown): string {
 	return String(error);
 }
 
-async function post(url: string, body: string, signal: () => AbortSignal): Promise<Call> {
+async function post(
+	url: string,
+	body: string,
+	credential: string,
+	signal: () => AbortSignal
+): Promise<Call> {
 	const started = performance.now();
 	try {
 		const response = await fetch(url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
 			body,
 			signal: signal()
 		});
@@ -370,10 +376,25 @@ function prepareDevice() {
 		...progressBatch(device, learnerId, SIZES.loadEvents)
 	];
 	return {
+		id: device.id,
+		/** Set by `enrol` before the device syncs. */
+		credential: '',
 		push: JSON.stringify(device.push(mutations)),
 		pull: JSON.stringify(device.pull(null)),
 		mutations: mutations.length
 	};
+}
+
+/** Every device is enrolled with the office first (not timed), as its tablet would be. */
+async function enrol(
+	server: TestServer,
+	devices: ReturnType<typeof prepareDevice>[]
+): Promise<void> {
+	const credentials = await enrolDevices(
+		{ dataDir: server.dataDir, databaseUrl: process.env.DATABASE_URL },
+		devices.map((d) => d.id)
+	);
+	for (const device of devices) device.credential = credentials.get(device.id)!;
 }
 
 async function syncDevice(
@@ -381,11 +402,11 @@ async function syncDevice(
 	device: ReturnType<typeof prepareDevice>,
 	signal: () => AbortSignal
 ): Promise<DeviceRun> {
-	const push = await post(`${url}/api/sync/push`, device.push, signal);
+	const push = await post(`${url}/api/sync/push`, device.push, device.credential, signal);
 	const results = push.status === 200 ? (push.body as PushResponse).results : [];
 	const accepted =
 		results.length === device.mutations && results.every((r) => r.status === 'accepted');
-	const pull = await post(`${url}/api/sync/pull`, device.pull, signal);
+	const pull = await post(`${url}/api/sync/pull`, device.pull, device.credential, signal);
 	const changes = pull.status === 200 ? (pull.body as PullResponse).changes.length : 0;
 	return { push, pull, accepted, changes };
 }
@@ -438,13 +459,16 @@ async function benchLoad(dialect: Dialect, devices: number): Promise<LoadResult>
 	const forget = onAbort(dispose);
 	try {
 		// One device first, untimed: loads the routes and opens the database connection.
-		const warm = await syncDevice(server.url, prepareDevice(), () => AbortSignal.timeout(10_000));
+		const first = prepareDevice();
+		await enrol(server, [first]);
+		const warm = await syncDevice(server.url, first, () => AbortSignal.timeout(10_000));
 		if (!warm.accepted || warm.pull.status !== 200) {
 			throw new Error(
 				`the warm-up sync failed: ${JSON.stringify(warm).slice(0, 300)}\n${server.log}`
 			);
 		}
 		const prepared = Array.from({ length: devices }, prepareDevice);
+		await enrol(server, prepared);
 		const logFrom = server.log.length;
 		const limitMs = loadLimit(devices);
 		const overflowsBefore = listenOverflows();

@@ -5,45 +5,16 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnrolmentCode, enrolDevice } from '../../src/lib/server/auth/devices';
-import { createLocation } from '../../src/lib/server/auth/locations';
 import { openDatabase } from '../../src/lib/server/db/connection';
 import type { PushResponse } from '../../src/lib/sync/protocol';
 import { TestServer } from '../e2e/support/server';
+import { enrolDevices } from './support/enrol';
 import { FakeDevice, newLearnerId } from './support/factories';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
 	for (const server of servers.splice(0)) await server.dispose();
 });
-
-async function enrol(server: TestServer, devices: FakeDevice[]): Promise<string[]> {
-	const office = openDatabase({ dataDir: server.dataDir });
-	try {
-		const place = await createLocation(
-			office,
-			{ name: 'Stadtbibliothek', kind: 'library', address: '' },
-			{ staffId: 'test' }
-		);
-		if (!place.ok) throw new Error(place.problem);
-		const credentials: string[] = [];
-		for (const device of devices) {
-			const code = await createEnrolmentCode(office, place.value.id, { staffId: 'test' });
-			if (!code.ok) throw new Error(code.problem);
-			const enrolled = await enrolDevice(office, {
-				code: code.value.code,
-				deviceId: device.id,
-				name: '',
-				address: 'test'
-			});
-			if (!enrolled.ok) throw new Error(enrolled.problem);
-			credentials.push(enrolled.value.credential);
-		}
-		return credentials;
-	} finally {
-		await office.close();
-	}
-}
 
 interface Sent {
 	uploaded: Promise<void>;
@@ -90,7 +61,11 @@ describe('graceful shutdown', () => {
 			const server = await TestServer.start();
 			servers.push(server);
 			const tablets = [new FakeDevice(), new FakeDevice(), new FakeDevice()];
-			const credentials = await enrol(server, tablets);
+			const enrolled = await enrolDevices(
+				{ dataDir: server.dataDir },
+				tablets.map((t) => t.id)
+			);
+			const credentials = tablets.map((t) => enrolled.get(t.id)!);
 			const batches = tablets.map((tablet) => {
 				const learner = newLearnerId();
 				return tablet.push([
