@@ -388,10 +388,11 @@ function prepareDevice() {
 /** Every device is enrolled with the office first (not timed), as its tablet would be. */
 async function enrol(
 	server: TestServer,
+	databaseUrl: string | undefined,
 	devices: ReturnType<typeof prepareDevice>[]
 ): Promise<void> {
 	const credentials = await enrolDevices(
-		{ dataDir: server.dataDir, databaseUrl: process.env.DATABASE_URL },
+		{ dataDir: server.dataDir, databaseUrl },
 		devices.map((d) => d.id)
 	);
 	for (const device of devices) device.credential = credentials.get(device.id)!;
@@ -460,7 +461,7 @@ async function benchLoad(dialect: Dialect, devices: number): Promise<LoadResult>
 	try {
 		// One device first, untimed: loads the routes and opens the database connection.
 		const first = prepareDevice();
-		await enrol(server, [first]);
+		await enrol(server, database?.url, [first]);
 		const warm = await syncDevice(server.url, first, () => AbortSignal.timeout(10_000));
 		if (!warm.accepted || warm.pull.status !== 200) {
 			throw new Error(
@@ -468,7 +469,7 @@ async function benchLoad(dialect: Dialect, devices: number): Promise<LoadResult>
 			);
 		}
 		const prepared = Array.from({ length: devices }, prepareDevice);
-		await enrol(server, prepared);
+		await enrol(server, database?.url, prepared);
 		const logFrom = server.log.length;
 		const limitMs = loadLimit(devices);
 		const overflowsBefore = listenOverflows();

@@ -101,3 +101,146 @@ test('touch targets of the lesson player are at least 48 by 48 CSS pixels', asyn
 	);
 	expect(small).toEqual([]);
 });
+
+// The office face, signed in as the first admin, made through the setup page as a person would.
+
+async function smallTargets(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll<HTMLElement>('button, a, input, select')]
+			.filter(
+				(el) =>
+					el.offsetParent !== null &&
+					!el.classList.contains('skip') &&
+					!(el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox'))
+			)
+			.map((el) => ({ el, box: el.getBoundingClientRect() }))
+			.filter(({ box }) => box.width < 48 || box.height < 48)
+			.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim()}" ${box.width}x${box.height}`)
+	);
+}
+
+async function setUpOffice(page: Page, setupCode: string): Promise<void> {
+	await page.getByLabel('Einrichtungscode', { exact: true }).fill(setupCode);
+	await page.getByLabel('Name', { exact: true }).fill('Rita Reger');
+	await page.getByLabel('E-Mail-Adresse').fill('rita.reger@stadt.example');
+	await page.getByLabel('Passwort', { exact: true }).fill('Kaffee am Morgen 7');
+	await page.getByLabel('Name des Ortes').fill('Stadtbibliothek Mitte');
+	await page.getByRole('button', { name: 'Lernlotse einrichten' }).click();
+}
+
+test('every office page has no WCAG 2.2 A/AA violations and targets of at least 48 pixels', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(180_000);
+	const check = async (where: string) => {
+		await expectNoViolations(page, where);
+		expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
+	};
+	const heading = (name: string) => page.getByRole('heading', { name, level: 1 });
+
+	await page.goto('/office');
+	await expect(heading('Lernlotse einrichten')).toBeVisible();
+	await check('the setup page');
+	await setUpOffice(page, 'AAAA-AAAA');
+	await expect(page.getByText('Dieser Einrichtungscode stimmt nicht.')).toBeVisible();
+	await check('the setup page with an error');
+	await setUpOffice(page, await server.setupCode());
+	await expect(heading('Übersicht')).toBeVisible();
+	await check('the office home');
+
+	await page.goto('/office/locations');
+	await expect(heading('Orte')).toBeVisible();
+	await page.getByRole('button', { name: 'Ort anlegen' }).click();
+	await expect(page.getByText('Der Name braucht 2 bis 100 Zeichen.')).toBeVisible();
+	await page.getByRole('button', { name: 'Bearbeiten: Stadtbibliothek Mitte' }).click();
+	await check('the places, with an error and a place open for editing');
+
+	await page.goto('/office/staff');
+	await expect(heading('Mitarbeitende')).toBeVisible();
+	await page.getByRole('button', { name: 'Konto anlegen' }).click();
+	await expect(
+		page.getByText('Bitte geben Sie eine vollständige E-Mail-Adresse ein')
+	).toBeVisible();
+	await page.getByRole('button', { name: 'Bearbeiten: Rita Reger' }).click();
+	await check('the staff, with an error and an account open for editing');
+	const create = page.locator('form', { has: page.getByRole('button', { name: 'Konto anlegen' }) });
+	await create.getByLabel('Name', { exact: true }).fill('Kai Koordination');
+	await create.getByLabel('E-Mail-Adresse').fill('kai@stadt.example');
+	await create.getByLabel('Erstes Passwort').fill('Erstes Passwort 2026');
+	await create.getByLabel('Rolle').selectOption({ label: 'Koordination' });
+	await page.getByRole('button', { name: 'Konto anlegen' }).click();
+	await expect(page.getByText('Das Konto ist angelegt.')).toBeVisible();
+	await page.getByRole('button', { name: 'Passwort zurücksetzen: Kai Koordination' }).click();
+	await check('the staff with the question before a password reset');
+	await page
+		.getByRole('button', { name: 'Ja, neues Passwort erstellen: Kai Koordination' })
+		.click();
+	await expect(page.getByText('Das neue Einmal-Passwort für Kai Koordination:')).toBeVisible();
+	await check('the staff with a one-time password');
+	const temporary = (await page.locator('.password').textContent())!.trim();
+
+	await page.getByRole('button', { name: 'Abmelden' }).click();
+	await expect(heading('Anmelden')).toBeVisible();
+	await check('the sign-in page');
+	await page.getByLabel('E-Mail-Adresse').fill('kai@stadt.example');
+	await page.getByLabel('Passwort', { exact: true }).fill('falsch und falsch');
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(page.getByText('E-Mail-Adresse oder Passwort stimmen nicht.')).toBeVisible();
+	await check('the sign-in page with an error');
+	await page.getByLabel('Passwort', { exact: true }).fill(temporary);
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(heading('Mein Konto')).toBeVisible();
+	await check('the account page asking for a new password');
+	await page.getByLabel('Bisheriges Passwort').fill(temporary);
+	await page.getByLabel('Neues Passwort').fill('kurz');
+	await page.getByRole('button', { name: 'Passwort ändern' }).click();
+	await expect(page.getByText('Das Passwort ist zu kurz.')).toBeVisible();
+	await check('the account page with an error');
+	await page.getByLabel('Bisheriges Passwort').fill(temporary);
+	await page.getByLabel('Neues Passwort').fill('Kaffee am Abend 8');
+	await page.getByRole('button', { name: 'Passwort ändern' }).click();
+	await expect(page.getByText('Ihr Passwort ist geändert.')).toBeVisible();
+	await check('the account page after the change');
+
+	await page.goto('/office/devices');
+	await expect(heading('Geräte')).toBeVisible();
+	await page.getByRole('button', { name: 'Code erstellen' }).click();
+	await expect(page.getByRole('img', { name: 'QR-Code zum Einrichten des Tablets' })).toBeVisible();
+	const code = (await page.getByText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/).textContent())!.trim();
+	const enrolled = await page.request.post('/api/devices/enrol', {
+		data: { code, deviceId: crypto.randomUUID(), name: 'Tablet 1' }
+	});
+	expect(enrolled.status()).toBe(200);
+	await page.reload();
+	await page.getByRole('button', { name: 'Sperren: Tablet 1' }).click();
+	await check('the devices, with a device and the question before blocking it');
+
+	await page.goto('/office/audit');
+	await expect(heading('Das geht leider nicht')).toBeVisible();
+	await check('the office error page (a coordinator may not read the log)');
+
+	await page.getByRole('button', { name: 'Abmelden' }).click();
+	await page.getByLabel('E-Mail-Adresse').fill('rita.reger@stadt.example');
+	await page.getByLabel('Passwort', { exact: true }).fill('Kaffee am Morgen 7');
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(heading('Übersicht')).toBeVisible();
+	await page.goto('/office/audit');
+	await expect(heading('Protokoll')).toBeVisible();
+	await check('the log');
+});
+
+test('office pages at 200 % text do not scroll sideways', async ({ page, server }) => {
+	await page.goto('/office/setup');
+	await setUpOffice(page, await server.setupCode());
+	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
+	for (const path of ['/office', '/office/staff', '/office/locations', '/office/devices']) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+		const overflow = await page.evaluate(
+			() => document.documentElement.scrollWidth - window.innerWidth
+		);
+		expect(overflow, `no sideways scrolling at 200 % text on ${path}`).toBeLessThanOrEqual(0);
+	}
+});
