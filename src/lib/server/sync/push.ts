@@ -207,6 +207,9 @@ function checkMutation(deviceId: string, raw: unknown): Checked {
 		const payload = v.safeParse(ProgressPayload, upgraded.payload);
 		if (!payload.success)
 			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+		// The event's id is the idempotency key of its mutation (see applyProgressBatch).
+		if (payload.output.id !== mutation.id)
+			return rejected(mutation.id, 'payload.id: must be the mutation id');
 		return { kind: 'progress', mutation: upgraded, payload: payload.output };
 	}
 	if (upgraded.kind === 'card') {
@@ -315,9 +318,10 @@ export function progressEventRow(
 }
 
 /**
- * A batch of progress events in a handful of statements: claim the mutation ids (the ones
- * another push already claimed come back as duplicates), store the new events, link their
- * learners to the device, and log them for pulls. Returns the ids this push claimed.
+ * A batch of progress events in three statements: store the events (an event's id is its
+ * mutation's id, so the primary key makes a replay a no-op: the ids another push already
+ * stored come back as duplicates), link their learners to the device, and log the new ones
+ * for pulls. Returns the ids this push stored.
  */
 async function applyProgressBatch(
 	tx: Tx,
@@ -328,27 +332,16 @@ async function applyProgressBatch(
 	const claimed = new Set<string>();
 	for (let start = 0; start < items.length; start += PROGRESS_CHUNK) {
 		const chunk = items.slice(start, start + PROGRESS_CHUNK);
-		const rows = await tx
-			.insertInto('mutations')
-			.values(chunk.map((item) => claimRow(deviceId, item.mutation, now)))
-			.onConflict((oc) => oc.column('id').doNothing())
-			.returning('id')
-			.execute();
-		const mine = new Set(rows.map((r) => r.id));
-		const fresh = [
-			...new Map(
-				chunk.filter((i) => mine.has(i.mutation.id)).map((i) => [i.payload.id, i.payload])
-			).values()
-		];
-		for (const id of mine) claimed.add(id);
-		if (fresh.length === 0) continue;
+		// The same event twice in one batch is stored once; the second is a duplicate.
+		const events = [...new Map(chunk.map((i) => [i.payload.id, i.payload])).values()];
 		const stored = await tx
 			.insertInto('progress_events')
-			.values(fresh.map((e) => progressEventRow(e, now)))
+			.values(events.map((e) => progressEventRow(e, now)))
 			.onConflict((oc) => oc.column('id').doNothing())
 			.returning(['id', 'learner_id'])
 			.execute();
-		const learners = [...new Set(fresh.map((e) => e.learnerId))];
+		for (const row of stored) claimed.add(row.id);
+		const learners = [...new Set(events.map((e) => e.learnerId))];
 		await tx
 			.insertInto('device_learners')
 			.values(learners.map((learner_id) => ({ device_id: deviceId, learner_id })))
@@ -356,7 +349,7 @@ async function applyProgressBatch(
 			.execute();
 		if (stored.length > 0) {
 			// Logged in the order the device sent them, so a pull serves them in that order.
-			const order = new Map(fresh.map((e, i) => [e.id, i]));
+			const order = new Map(events.map((e, i) => [e.id, i]));
 			stored.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 			await tx
 				.insertInto('change_log')
