@@ -54,7 +54,11 @@ test('a learner card brings the learner and their progress to a second device, w
 	await home.close();
 });
 
-test('an old learner card stops working once a new one is made', async ({ page, browser, server }) => {
+test('an old learner card stops working once a new one is made', async ({
+	page,
+	browser,
+	server
+}) => {
 	await enrolTablet(page, server);
 	await createProfile(page, 'Kurt');
 	await page.getByRole('link', { name: 'Kurt' }).click();
@@ -71,7 +75,9 @@ test('an old learner card stops working once a new one is made', async ({ page, 
 	await elsewhere.goto('/card');
 	await elsewhere.getByLabel('Code der Lernkarte').fill(oldCode);
 	await elsewhere.getByRole('button', { name: 'Weiterlernen' }).click();
-	await expect(elsewhere.getByRole('alert')).toHaveText(/gilt nicht mehr, weil es eine neuere gibt/);
+	await expect(elsewhere.getByRole('alert')).toHaveText(
+		/gilt nicht mehr, weil es eine neuere gibt/
+	);
 	await elsewhere.getByLabel('Code der Lernkarte').fill('AAAA');
 	await elsewhere.getByRole('button', { name: 'Weiterlernen' }).click();
 	await expect(elsewhere.getByRole('alert')).toHaveText(/Dieser Code ist unvollständig/);
@@ -99,7 +105,9 @@ test('a volunteer signs in online once, then unlocks volunteer mode offline with
 	await expect(page.getByRole('alert')).toHaveText(/zu leicht zu erraten/);
 	await page.getByLabel('Neue PIN (6 Ziffern)').fill('480317');
 	await page.getByLabel('Bitte geben Sie die PIN noch einmal ein').fill('480317');
-	await expect(page.getByText('Begleitmodus für Vera Volunteer · Stadtbibliothek Mitte')).toBeVisible();
+	await expect(
+		page.getByText('Begleitmodus für Vera Volunteer · Stadtbibliothek Mitte')
+	).toBeVisible();
 	await page.getByRole('button', { name: 'Begleitmodus schließen' }).click();
 
 	// The office is gone: no server, no network.
@@ -107,10 +115,14 @@ test('a volunteer signs in online once, then unlocks volunteer mode offline with
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByText('Vera Volunteer, bitte geben Sie Ihre PIN ein.')).toBeVisible();
-	for (const digit of '111111') await page.getByRole('button', { name: digit, exact: true }).click();
+	for (const digit of '111111')
+		await page.getByRole('button', { name: digit, exact: true }).click();
 	await expect(page.getByRole('alert')).toHaveText(/Diese PIN stimmt nicht. Noch 4 Versuche./);
-	for (const digit of '480317') await page.getByRole('button', { name: digit, exact: true }).click();
-	await expect(page.getByText('Begleitmodus für Vera Volunteer · Stadtbibliothek Mitte')).toBeVisible();
+	for (const digit of '480317')
+		await page.getByRole('button', { name: digit, exact: true }).click();
+	await expect(
+		page.getByText('Begleitmodus für Vera Volunteer · Stadtbibliothek Mitte')
+	).toBeVisible();
 });
 
 test('a learner profile with a PIN opens only with it, and a tablet left alone returns to the pictures', async ({
@@ -137,7 +149,10 @@ test('a learner profile with a PIN opens only with it, and a tablet left alone r
 	await expect(page.getByRole('heading', { name: 'Wer lernt heute?' })).toBeVisible();
 });
 
-test('a revoked tablet is told so, stops sending and keeps what waits', async ({ page, server }) => {
+test('a revoked tablet is told so, stops sending and keeps what waits', async ({
+	page,
+	server
+}) => {
 	const place = await enrolTablet(page, server);
 	await createProfile(page, 'Otto');
 	const status = page.getByRole('banner').getByRole('status');
@@ -182,4 +197,30 @@ test('wrong, used and malformed enrolment codes get a clear answer', async ({ pa
 	await field.fill(code);
 	await page.getByRole('button', { name: 'Tablet verbinden' }).click();
 	await expect(page.getByRole('alert')).toHaveText(/Dieser Code wurde schon benutzt/);
+});
+
+test('a volunteer deletes everything from a tablet that leaves service', async ({
+	page,
+	server
+}) => {
+	const place = await enrolTablet(page, server);
+	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
+	await createProfile(page, 'Otto');
+	await page.getByRole('button', { name: 'Person wechseln' }).click();
+	await page.getByRole('link', { name: 'Begleitmodus' }).click();
+	await page.getByLabel('E-Mail-Adresse').fill('vera@example.org');
+	await page.getByLabel('Passwort').fill('ein-langes-passwort');
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await page.getByLabel('Neue PIN (6 Ziffern)').fill('480317');
+	await page.getByLabel('Bitte geben Sie die PIN noch einmal ein').fill('480317');
+	await expect(page.getByRole('listitem').filter({ hasText: 'Otto' })).toBeVisible();
+
+	await page.getByRole('link', { name: 'Lernlotse' }).click();
+	await page.getByRole('link', { name: 'Dieses Tablet' }).click();
+	await page.getByRole('button', { name: 'Daten löschen …' }).click();
+	await page.getByRole('button', { name: 'Ja, alles auf diesem Tablet löschen' }).click();
+	await expect(page.getByText(/Legen Sie zuerst Ihr Profil an/)).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Otto' })).toHaveCount(0);
+	await page.goto('/device');
+	await expect(page.getByText(/noch nicht mit dem Büro verbunden/).first()).toBeVisible();
 });

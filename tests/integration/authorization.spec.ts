@@ -60,7 +60,7 @@ const MATRIX = `
 | POST /api/sync/push                       | WHO   | WHO         | WHO       | WHO    | NO      | OK     | OK       |
 | POST /api/sync/pull                       | WHO   | WHO         | WHO       | WHO    | NO      | OK     | OK       |
 | POST /api/cards/redeem                    | BAD   | BAD         | BAD       | BAD    | NO      | OK     | OK       |
-| POST /api/staff/sign-in volunteer         | BAD   | BAD         | BAD       | BAD    | BAD     | OK     | BAD      |
+| POST /api/staff/sign-in volunteer         | BAD   | BAD         | BAD       | BAD    | NO      | OK     | BAD      |
 `;
 
 const ACTORS = [

@@ -43,7 +43,7 @@ export async function readJson<T extends v.GenericSchema>(
 export function problemResponse(outcome: Outcome<unknown> & { ok: false }): Response {
 	const status = /\.locked$/.test(outcome.problem)
 		? 429
-		: outcome.problem.endsWith('deviceRevoked')
+		: /deviceRevoked$/.test(outcome.problem)
 			? 403
 			: 400;
 	return json({ error: 'refused', problem: outcome.problem }, { status });

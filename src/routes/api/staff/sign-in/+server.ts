@@ -18,6 +18,9 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	if (!body.ok) return body.response;
 	const db = await office();
 	const device = await authenticateDevice(db, body.value.deviceId, bearer(request));
+	if (!device.ok && device.error === 'device-revoked') {
+		return problemResponse(problem('device:volunteer.deviceRevoked'));
+	}
 	if (!device.ok || device.device.kind !== 'location' || !device.device.locationId) {
 		return problemResponse(problem('device:volunteer.deviceNotEnrolled'));
 	}
