@@ -2,8 +2,13 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handlePull } from '../../src/lib/server/sync/pull';
-import { handlePush } from '../../src/lib/server/sync/push';
-import type { Change, PullResponse, PushResponse } from '../../src/lib/sync/protocol';
+import { handlePush, progressEventRow } from '../../src/lib/server/sync/push';
+import type {
+	Change,
+	ProgressPayload,
+	PullResponse,
+	PushResponse
+} from '../../src/lib/sync/protocol';
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { linkLearner } from './support/devices';
 import { FakeDevice, newLearnerId } from './support/factories';
@@ -135,11 +140,12 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		const tablet = new FakeDevice();
 		const learner = newLearnerId();
 		const events = Array.from({ length: 250 }, () => tablet.progress(learner));
-		await push(office, tablet.push([tablet.learner({ id: learner }), ...events.slice(0, 150)]));
-		await push(office, tablet.push(events.slice(150)));
+		await push(office, tablet.push([tablet.learner({ id: learner })]));
+		// Five pushes of 50: the log names each push's events once, and a page ends between pushes.
+		for (let i = 0; i < 250; i += 50) await push(office, tablet.push(events.slice(i, i + 50)));
 
 		const first = (await handlePull(office, tablet.pull(null, 100))).body as PullResponse;
-		expect(first.changes).toHaveLength(100);
+		expect(first.changes).toHaveLength(1 + 50 + 50);
 		expect(first.more).toBe(true);
 		// The connection drops before the tablet stores page two: it asks again from page one's cursor.
 		await handlePull(office, tablet.pull(first.cursor, 100));
@@ -150,6 +156,27 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		expect(new Set(ids).size).toBe(250);
 		expect(ids).toHaveLength(250);
 		expect((await pullAll(office, tablet, rest.cursor)).changes).toEqual([]);
+	});
+
+	it('still serves progress logged one event per row, as before batches', async () => {
+		const office = await open(dialect);
+		const tablet = new FakeDevice();
+		const learner = newLearnerId();
+		await push(office, tablet.push([tablet.learner({ id: learner })]));
+		// A row as an office of the earlier release wrote it.
+		const old = tablet.progress(learner).payload as ProgressPayload;
+		await office.db
+			.insertInto('progress_events')
+			.values(progressEventRow(old, new Date().toISOString()))
+			.execute();
+		await office.db
+			.insertInto('change_log')
+			.values({ entity: 'progress', entity_id: old.id, learner_id: learner, created_at: '' })
+			.execute();
+		await push(office, tablet.push([tablet.progress(learner), tablet.progress(learner)]));
+		const { changes } = await pullAll(office, tablet);
+		expect(changes.filter((c) => c.entity === 'progress')).toHaveLength(3);
+		expect(changes.some((c) => c.entity === 'progress' && c.data.id === old.id)).toBe(true);
 	});
 
 	it('merges two offline edits of one profile field by clock, keeps both, and flags the conflict', async () => {

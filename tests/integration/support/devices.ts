@@ -320,12 +320,23 @@ export async function progressTallies(office: OfficeDatabase) {
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.groupBy('id')
 			.execute(),
+		// A log row names one event ('progress') or a push's events of one learner ('progress-batch').
 		db
-			.selectFrom('change_log')
-			.select('entity_id as id')
+			.selectFrom('progress_events as e')
+			.innerJoin('change_log as l', (join) =>
+				join.on((eb) =>
+					eb.or([
+						eb.and([eb('l.entity', '=', 'progress'), eb('l.entity_id', '=', eb.ref('e.id'))]),
+						eb.and([
+							eb('l.entity', '=', 'progress-batch'),
+							eb('l.entity_id', '=', eb.ref('e.batch_id'))
+						])
+					])
+				)
+			)
+			.select('e.id')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('entity', '=', 'progress')
-			.groupBy('entity_id')
+			.groupBy('e.id')
 			.execute()
 	]);
 	return { events: tally(events), log: tally(log) };

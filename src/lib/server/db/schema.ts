@@ -46,6 +46,8 @@ export interface ProgressEventsTable {
 	hlc: string;
 	device_id: string;
 	received_at: string;
+	/** The push that stored it, as logged in change_log (null for events logged one by one). */
+	batch_id: string | null;
 }
 
 export interface LearnersTable {
@@ -94,10 +96,13 @@ export interface ChangeLogTable {
 	seq: Generated<number>;
 	/** PostgreSQL only: the writing transaction, so a pull never skips a late commit. */
 	xid?: ColumnType<string, never, never>;
+	/** 'learner', 'progress' (one event) or 'progress-batch' (the events of one push, by batch_id). */
 	entity: string;
 	entity_id: string;
 	learner_id: string;
 	created_at: string;
+	/** How many changes the row stands for: the events in a batch, else 1. */
+	size: ColumnType<number, number | undefined, number>;
 }
 
 export interface ServerMetaTable {

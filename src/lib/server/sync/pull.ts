@@ -7,7 +7,7 @@
  * log is read in (transaction id, sequence) order and only up to the oldest transaction still
  * running, so no change can appear behind a cursor that has passed it.
  */
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import * as v from 'valibot';
 import {
 	PROTOCOL_VERSION,
@@ -18,6 +18,7 @@ import {
 	type PullResponse
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
+import type { ProgressEventsTable } from '../db/schema';
 import { versionProblem } from './push';
 import { currentEpoch } from '../db/epoch';
 import { touchDevice } from './devices';
@@ -77,7 +78,7 @@ export async function handlePull(
 
 	let query = db
 		.selectFrom('change_log')
-		.select(['seq', 'entity', 'entity_id'])
+		.select(['seq', 'entity', 'entity_id', 'size'])
 		.where('learner_id', 'in', (q) =>
 			q.selectFrom('device_learners').select('learner_id').where('device_id', '=', request.deviceId)
 		)
@@ -92,10 +93,9 @@ export async function handlePull(
 	} else {
 		query = query.where('seq', '>', from.seq).orderBy('seq');
 	}
-	const rows: { seq: number; entity: string; entity_id: string; xid?: string }[] =
-		await query.execute();
+	const rows: LogRow[] = await query.execute();
 	const history = await loadHistory(office, request.deviceId, request.history);
-	const page = rows.slice(0, limit);
+	const page = fillPage(rows, limit);
 	const changes = await loadChanges(office, page);
 	const last = page.at(-1);
 	const cursor = last ? { xid: last.xid ?? '0', seq: Number(last.seq) } : from;
@@ -105,11 +105,34 @@ export async function handlePull(
 			protocol: PROTOCOL_VERSION,
 			changes,
 			cursor: encodeCursor(cursor, dialect, epoch),
-			more: rows.length > limit,
+			more: rows.length > page.length,
 			epoch,
 			history
 		}
 	};
+}
+
+interface LogRow {
+	seq: number;
+	entity: string;
+	entity_id: string;
+	size: number;
+	xid?: string;
+}
+
+/**
+ * The log rows of one page: about `limit` changes. A row may stand for a whole push's events
+ * of one learner (up to 200); the page ends after the row that reaches the limit, and always
+ * holds at least one row, so every pull moves on.
+ */
+function fillPage(rows: LogRow[], limit: number): LogRow[] {
+	let changes = 0;
+	let end = 0;
+	while (end < rows.length && end < limit && (end === 0 || changes < limit)) {
+		changes += Number(rows[end]!.size);
+		end++;
+	}
+	return rows.slice(0, end);
 }
 
 async function loadChanges(
@@ -118,38 +141,39 @@ async function loadChanges(
 ): Promise<Change[]> {
 	const ids = (entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.entity_id);
 	const progressIds = ids('progress');
+	const batchIds = ids('progress-batch');
 	const learnerIds = ids('learner');
-	const [events, learners] = await Promise.all([
+	const [single, batched, learners] = await Promise.all([
 		progressIds.length
 			? db.selectFrom('progress_events').selectAll().where('id', 'in', progressIds).execute()
+			: [],
+		batchIds.length
+			? db
+					.selectFrom('progress_events')
+					.selectAll()
+					.where('batch_id', 'in', batchIds)
+					.orderBy('hlc')
+					.execute()
 			: [],
 		learnerIds.length
 			? db.selectFrom('learners').selectAll().where('id', 'in', learnerIds).execute()
 			: []
 	]);
-	const eventById = new Map(events.map((e) => [e.id, e]));
+	const eventById = new Map(single.map((e) => [e.id, e]));
+	const eventsOfBatch = new Map<string, typeof batched>();
+	for (const e of batched) {
+		const group = eventsOfBatch.get(e.batch_id!) ?? [];
+		group.push(e);
+		eventsOfBatch.set(e.batch_id!, group);
+	}
 	const learnerById = new Map(learners.map((l) => [l.id, l]));
 	const changes: Change[] = [];
 	for (const row of rows) {
 		if (row.entity === 'progress') {
 			const e = eventById.get(row.entity_id);
-			if (!e) continue;
-			changes.push({
-				entity: 'progress',
-				data: {
-					id: e.id,
-					learnerId: e.learner_id,
-					courseId: e.course_id,
-					courseVersion: e.course_version,
-					lessonId: e.lesson_id,
-					stepId: e.step_id,
-					type: e.type as ProgressPayload['type'],
-					...(e.attempts !== null ? { attempts: e.attempts } : {}),
-					...(e.checkpoint !== null ? { checkpoint: e.checkpoint } : {}),
-					hlc: e.hlc,
-					deviceId: e.device_id
-				}
-			});
+			if (e) changes.push(progressChange(e));
+		} else if (row.entity === 'progress-batch') {
+			for (const e of eventsOfBatch.get(row.entity_id) ?? []) changes.push(progressChange(e));
 		} else if (row.entity === 'learner') {
 			const l = learnerById.get(row.entity_id);
 			if (!l) continue;
@@ -162,6 +186,25 @@ async function loadChanges(
 		}
 	}
 	return changes;
+}
+
+function progressChange(e: Selectable<ProgressEventsTable>): Change {
+	return {
+		entity: 'progress',
+		data: {
+			id: e.id,
+			learnerId: e.learner_id,
+			courseId: e.course_id,
+			courseVersion: e.course_version,
+			lessonId: e.lesson_id,
+			stepId: e.step_id,
+			type: e.type as ProgressPayload['type'],
+			...(e.attempts !== null ? { attempts: e.attempts } : {}),
+			...(e.checkpoint !== null ? { checkpoint: e.checkpoint } : {}),
+			hlc: e.hlc,
+			deviceId: e.device_id
+		}
+	};
 }
 
 /** Everything the office holds on learners a device newly works with (only those linked to it). */

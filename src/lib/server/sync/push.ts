@@ -4,6 +4,7 @@
  * never applied twice; an invalid one is rejected with a reason and does not block the rest.
  */
 import type { Insertable, Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import * as v from 'valibot';
 import { mergeFields, type Stamped } from '../../domain/merge/fields';
 import {
@@ -320,8 +321,8 @@ export function progressEventRow(
 /**
  * A batch of progress events in three statements: store the events (an event's id is its
  * mutation's id, so the primary key makes a replay a no-op: the ids another push already
- * stored come back as duplicates), link their learners to the device, and log the new ones
- * for pulls. Returns the ids this push stored.
+ * stored come back as duplicates), link their learners to the device, and log what this push
+ * stored for pulls, one log row per learner. Returns the ids this push stored.
  */
 async function applyProgressBatch(
 	tx: Tx,
@@ -334,31 +335,34 @@ async function applyProgressBatch(
 		const chunk = items.slice(start, start + PROGRESS_CHUNK);
 		// The same event twice in one batch is stored once; the second is a duplicate.
 		const events = [...new Map(chunk.map((i) => [i.payload.id, i.payload])).values()];
+		const batchOf = new Map<string, string>();
+		for (const e of events) if (!batchOf.has(e.learnerId)) batchOf.set(e.learnerId, uuidv7());
 		const stored = await tx
 			.insertInto('progress_events')
-			.values(events.map((e) => progressEventRow(e, now)))
+			.values(
+				events.map((e) => ({ ...progressEventRow(e, now), batch_id: batchOf.get(e.learnerId)! }))
+			)
 			.onConflict((oc) => oc.column('id').doNothing())
 			.returning(['id', 'learner_id'])
 			.execute();
 		for (const row of stored) claimed.add(row.id);
-		const learners = [...new Set(events.map((e) => e.learnerId))];
 		await tx
 			.insertInto('device_learners')
-			.values(learners.map((learner_id) => ({ device_id: deviceId, learner_id })))
+			.values([...batchOf.keys()].map((learner_id) => ({ device_id: deviceId, learner_id })))
 			.onConflict((oc) => oc.columns(['device_id', 'learner_id']).doNothing())
 			.execute();
-		if (stored.length > 0) {
-			// Logged in the order the device sent them, so a pull serves them in that order.
-			const order = new Map(events.map((e, i) => [e.id, i]));
-			stored.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+		const sizes = new Map<string, number>();
+		for (const row of stored) sizes.set(row.learner_id, (sizes.get(row.learner_id) ?? 0) + 1);
+		if (sizes.size > 0) {
 			await tx
 				.insertInto('change_log')
 				.values(
-					stored.map((e) => ({
-						entity: 'progress',
-						entity_id: e.id,
-						learner_id: e.learner_id,
-						created_at: now
+					[...sizes].map(([learner_id, size]) => ({
+						entity: 'progress-batch',
+						entity_id: batchOf.get(learner_id)!,
+						learner_id,
+						created_at: now,
+						size
 					}))
 				)
 				.execute();
