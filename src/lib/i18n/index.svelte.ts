@@ -1,25 +1,39 @@
 /**
  * i18next for the browser faces. Locale files load on demand (each is its own small chunk,
- * precached by the service worker); `t` reads a reactive language so components re-render
- * when the learner changes it.
+ * precached by the service worker): the core namespaces with every language, the others when
+ * a page asks for them, so the learner's pages do not carry the office's words. `t` reads a
+ * reactive language so components re-render when the learner changes it.
  */
 import i18next, { type TOptions } from 'i18next';
-import { DEFAULT_LANGUAGE, NAMESPACES, directionOf, type LanguageCode } from './languages';
+import {
+	CORE_NAMESPACES,
+	DEFAULT_LANGUAGE,
+	NAMESPACES,
+	directionOf,
+	type LanguageCode,
+	type Namespace
+} from './languages';
 
 const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json');
 
 class Locale {
 	current = $state<LanguageCode>(DEFAULT_LANGUAGE);
+	/** Goes up when a namespace arrives, so strings from it re-render. */
+	loaded = $state(0);
 }
 export const locale = new Locale();
 
+const wanted = new Set<Namespace>(CORE_NAMESPACES);
+
 async function loadLanguage(lang: LanguageCode): Promise<void> {
 	await Promise.all(
-		NAMESPACES.filter((ns) => !i18next.hasResourceBundle(lang, ns)).map(async (ns) => {
-			const load = files[`./locales/${lang}/${ns}.json`];
-			if (!load) throw new Error(`missing locale file ${lang}/${ns}.json`);
-			i18next.addResourceBundle(lang, ns, (await load()).default, true, true);
-		})
+		[...wanted]
+			.filter((ns) => !i18next.hasResourceBundle(lang, ns))
+			.map(async (ns) => {
+				const load = files[`./locales/${lang}/${ns}.json`];
+				if (!load) throw new Error(`missing locale file ${lang}/${ns}.json`);
+				i18next.addResourceBundle(lang, ns, (await load()).default, true, true);
+			})
 	);
 }
 
@@ -44,7 +58,15 @@ export async function setLanguage(lang: LanguageCode): Promise<void> {
 	}
 }
 
+/** Loads more namespaces in the current language (and the fallback) and keeps them loaded. */
+export async function useNamespaces(...namespaces: Namespace[]): Promise<void> {
+	for (const ns of namespaces) wanted.add(ns);
+	await Promise.all([loadLanguage(locale.current), loadLanguage(DEFAULT_LANGUAGE)]);
+	locale.loaded++;
+}
+
 export function t(key: string, options?: TOptions): string {
 	void locale.current; // subscribe: a language change re-renders every translated string
+	void locale.loaded;
 	return i18next.t(key, options) as string;
 }
