@@ -23,6 +23,8 @@ class Locale {
 }
 export const locale = new Locale();
 
+// Not reactive on purpose: `locale.loaded` tells components when a namespace has arrived.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const wanted = new Set<Namespace>(CORE_NAMESPACES);
 
 async function loadLanguage(lang: LanguageCode): Promise<void> {

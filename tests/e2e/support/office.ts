@@ -32,7 +32,10 @@ export interface Place {
 	adminId: string;
 }
 
-export async function seedPlace(server: TestServer, name = 'Stadtbibliothek Mitte'): Promise<Place> {
+export async function seedPlace(
+	server: TestServer,
+	name = 'Stadtbibliothek Mitte'
+): Promise<Place> {
 	return withOffice(server, async (office) => {
 		const admin = unwrap(
 			await createStaff(
@@ -55,8 +58,10 @@ export async function seedPlace(server: TestServer, name = 'Stadtbibliothek Mitt
 }
 
 export async function enrolmentCode(server: TestServer, place: Place): Promise<string> {
-	return withOffice(server, async (office) =>
-		unwrap(await createEnrolmentCode(office, place.locationId, { staffId: place.adminId })).code
+	return withOffice(
+		server,
+		async (office) =>
+			unwrap(await createEnrolmentCode(office, place.locationId, { staffId: place.adminId })).code
 	);
 }
 
@@ -70,7 +75,13 @@ export async function addVolunteer(
 		unwrap(
 			await createStaff(
 				office,
-				{ email, name: 'Vera Volunteer', role: 'volunteer', locationIds: [place.locationId], password },
+				{
+					email,
+					name: 'Vera Volunteer',
+					role: 'volunteer',
+					locationIds: [place.locationId],
+					password
+				},
 				{ staffId: null }
 			)
 		)
