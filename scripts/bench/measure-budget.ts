@@ -20,13 +20,15 @@ import {
 } from './support';
 
 export const BUDGETS = {
-	/** Gzipped JavaScript of the learner home (gzip -9 of each script body, summed). */
-	homeScripts: 100 * KB,
 	/**
-	 * The lesson page, as a ratchet at today's figure plus a little: the 100 KB target for
-	 * every learner route is still open (see docs/benchmarks.md).
+	 * Gzipped JavaScript of the learner home (gzip -9 of each script body, summed). A ratchet at
+	 * today's figure plus a little, like the lesson page: the office face (accounts) shares
+	 * Svelte's and SvelteKit's runtime chunks with the learner face and took the home from
+	 * 98.7 KB to 107.8 KB. The 100 KB target for every learner route is still open (see
+	 * docs/benchmarks.md); lower these as the figures come down, never raise them quietly.
 	 */
-	lessonScripts: 110 * KB,
+	homeScripts: 110 * KB,
+	lessonScripts: 120 * KB,
 	/** Every precached file, uncompressed, as it is stored in the Cache Storage. */
 	precache: 15 * MB
 };
