@@ -172,7 +172,7 @@ test('five wrong passwords lock the account for a while, and the page says until
 	await expect(page.getByRole('heading', { name: 'Anmelden', level: 1 })).toBeVisible();
 
 	const password = page.getByLabel('Passwort', { exact: true });
-	for (let attempt = 1; attempt <= 5; attempt++) {
+	for (let attempt = 1; attempt <= 4; attempt++) {
 		await signIn(page, ADMIN.email, `falsch-falsch-${attempt}`);
 		await expect(password).toHaveAccessibleDescription(
 			'E-Mail-Adresse oder Passwort stimmen nicht. Bitte versuchen Sie es noch einmal.'
@@ -180,6 +180,11 @@ test('five wrong passwords lock the account for a while, and the page says until
 		await expect(password).toHaveValue('');
 		await expect(page.getByLabel('E-Mail-Adresse')).toHaveValue(ADMIN.email);
 	}
+	// The fifth wrong one locks the account, and says so at once.
+	await signIn(page, ADMIN.email, 'falsch-falsch-5');
+	await expect(password).toHaveAccessibleDescription(
+		/^Zu viele falsche Versuche\. Die Anmeldung ist bis \d{1,2}:\d{2} Uhr gesperrt\./
+	);
 	// Even the right password waits now.
 	await signIn(page, ADMIN.email, ADMIN.password);
 	await expect(password).toHaveAccessibleDescription(

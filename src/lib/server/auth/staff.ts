@@ -11,7 +11,8 @@ import { ok, problem, type Outcome } from './outcome';
 import { hashPassword, verifyPassword } from './passwords';
 import { LIMITS, clear, countFailure, lockedUntil } from './rate-limit';
 import { createSession, endAllSessions } from './sessions';
-import { newToken } from './tokens';
+import { newCode } from './tokens';
+import { formatCode } from '../../domain/auth/codes';
 
 export interface StaffInput {
 	email: string;
@@ -225,6 +226,8 @@ export async function signIn(
 	if (!row || !valid || row.disabled_at) {
 		await countFailure(office, accountKey, LIMITS.loginAccount, now);
 		await countFailure(office, addressKey, LIMITS.loginAddress, now);
+		const lockedNow =
+			(await lockedUntil(office, accountKey, now)) ?? (await lockedUntil(office, addressKey, now));
 		await audit(office.db, {
 			action: 'staff.sign-in',
 			outcome: 'denied',
@@ -233,6 +236,8 @@ export async function signIn(
 			deviceId: input.deviceId,
 			details: { reason: row?.disabled_at ? 'disabled' : 'wrong-password' }
 		});
+		// The try that causes the lock already says so.
+		if (lockedNow) return { ok: false, problem: 'office:signIn.locked', until: lockedNow };
 		return { ok: false, problem: 'office:signIn.wrong' };
 	}
 	await clear(office, accountKey);
@@ -303,7 +308,10 @@ export async function resetPassword(
 		.where('id', '=', staffId)
 		.executeTakeFirst();
 	if (!exists) return problem('office:staff.notFound');
-	const temporaryPassword = newToken().slice(0, 16);
+	// A reset ends every session of the person: one's own would end before the password is read.
+	if (actor.staffId === staffId) return problem('office:staff.selfReset');
+	// Read aloud or copied from a note: letters that cannot be mistaken for one another.
+	const temporaryPassword = `${formatCode(newCode())}-${formatCode(newCode())}`;
 	const hash = await hashPassword(temporaryPassword);
 	await office.db.transaction().execute(async (tx) => {
 		await tx
