@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { createProfile, expect, test } from './support/fixtures';
+import { addVolunteer, enrolTablet } from './support/office';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
 
 // axe is injected as a script, which the app's Content-Security-Policy would rightly block.
@@ -243,4 +244,63 @@ test('office pages at 200 % text do not scroll sideways', async ({ page, server 
 		);
 		expect(overflow, `no sideways scrolling at 200 % text on ${path}`).toBeLessThanOrEqual(0);
 	}
+});
+
+// The tablet's own pages: enrolment, learner cards, PINs, volunteer mode.
+
+test('the tablet pages have no WCAG 2.2 A/AA violations and targets of at least 48 pixels', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(180_000);
+	const check = async (where: string) => {
+		await expectNoViolations(page, where);
+		expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
+	};
+	await page.goto('/device');
+	await expect(page.getByRole('heading', { name: 'Dieses Tablet', level: 1 })).toBeVisible();
+	await check('the tablet page, not enrolled');
+	await page.getByLabel('Code vom Büro').fill('KMQ4');
+	await page.getByRole('button', { name: 'Tablet verbinden' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await check('the tablet page with a wrong code');
+
+	await page.goto('/card');
+	await page.getByRole('button', { name: 'Weiterlernen' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await check('the learner card page with a wrong code');
+
+	const place = await enrolTablet(page, server);
+	await check('the tablet page, enrolled');
+	await createProfile(page, 'Erna');
+	await page.getByRole('link', { name: 'Erna' }).click();
+	await page.getByRole('button', { name: 'Lernkarte erstellen' }).click();
+	await expect(page.getByRole('img', { name: 'QR-Code der Lernkarte' })).toBeVisible();
+	await check('the learner card and PIN page');
+	await page.getByRole('button', { name: 'PIN festlegen' }).click();
+	await check('choosing a learner PIN');
+	await page.getByLabel('Neue PIN (4 Ziffern)').fill('2580');
+	await page.getByRole('button', { name: 'Person wechseln' }).click();
+	await page.getByRole('button', { name: 'Erna' }).click();
+	await page.getByLabel('PIN für Erna').fill('1111');
+	await expect(page.getByRole('alert')).toBeVisible();
+	await check('the picture screen asking for a PIN, after a wrong one');
+	await page.getByRole('button', { name: 'Abbrechen' }).click();
+
+	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
+	await page.getByRole('link', { name: 'Begleitmodus' }).click();
+	await check('volunteer sign-in');
+	await page.getByLabel('E-Mail-Adresse').fill('vera@example.org');
+	await page.getByLabel('Passwort').fill('ein-langes-passwort');
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(page.getByLabel('Neue PIN (6 Ziffern)')).toBeVisible();
+	await check('choosing a volunteer PIN');
+	await page.getByLabel('Neue PIN (6 Ziffern)').fill('480317');
+	await page.getByLabel('Bitte geben Sie die PIN noch einmal ein').fill('480317');
+	await expect(page.getByRole('listitem').filter({ hasText: 'Erna' })).toBeVisible();
+	await check('volunteer mode with the learners of this tablet');
+	await page.getByRole('button', { name: 'Lernkarte zeigen' }).click();
+	await check('volunteer mode showing a learner card');
+	await page.getByRole('button', { name: 'Begleitmodus schließen' }).click();
+	await check('volunteer PIN unlock');
 });
