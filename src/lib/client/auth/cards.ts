@@ -4,11 +4,12 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { formatCode, generateCode, normalizeCode } from '../../domain/auth/codes';
-import type { RedeemResponse, RefusedResponse } from '../../sync/accounts';
+import type { RedeemResponse } from '../../sync/accounts';
 import type { LernlotseDatabase } from '../db/database';
 import { LAST_STAMP, type Device } from '../db/device';
 import { getEnrolment, saveEnrolment, usableCredential } from '../db/enrolment';
 import type { LearnerRecord } from '../db/records';
+import { callOffice } from './office-call';
 import { sha256Hex } from './pin-check';
 
 /** A new card for the learner; an older card stops working once the office has this one. */
@@ -46,28 +47,13 @@ export async function redeemCard(
 ): Promise<RedeemResult> {
 	const code = normalizeCode(typed);
 	if (!code) return { ok: false, problem: 'device:card.malformed' };
-	const credential = await usableCredential(db);
-	let response: Response;
-	try {
-		response = await fetcher('/api/cards/redeem', {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				...(credential ? { authorization: `Bearer ${credential}` } : {})
-			},
-			body: JSON.stringify({ code, deviceId: device.id }),
-			cache: 'no-store'
-		});
-	} catch {
-		return { ok: false, problem: 'device:card.offline' };
-	}
-	const body = (await response.json().catch(() => null)) as RedeemResponse | RefusedResponse | null;
-	if (!response.ok || !body || !('learner' in body)) {
-		return {
-			ok: false,
-			problem: (body as RefusedResponse | null)?.problem ?? 'device:card.failed'
-		};
-	}
+	const answer = await callOffice<RedeemResponse>(
+		'/api/cards/redeem',
+		{ code, deviceId: device.id },
+		{ prefix: 'device:card', credential: await usableCredential(db), fetcher }
+	);
+	if (!answer.ok) return answer;
+	const body = answer.body;
 	const snapshot = body.learner;
 	const now = new Date().toISOString();
 	await db.transaction('rw', db.learners, db.meta, async () => {

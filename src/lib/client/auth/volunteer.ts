@@ -9,11 +9,12 @@ import {
 	offlineUnlockValidUntil,
 	type PinAttempts
 } from '../../domain/auth/pin';
-import type { RefusedResponse, StaffSignInResponse } from '../../sync/accounts';
+import type { StaffSignInResponse } from '../../sync/accounts';
 import type { LernlotseDatabase } from '../db/database';
 import type { Device } from '../db/device';
 import { usableCredential } from '../db/enrolment';
 import type { PinVerifier } from '../db/records';
+import { callOffice } from './office-call';
 import { checkPin, makeVerifier } from './pin-check';
 
 export interface VolunteerUnlock extends PinAttempts {
@@ -47,26 +48,12 @@ export async function signInOnline(
 ): Promise<SignInResult> {
 	const credential = await usableCredential(db);
 	if (!credential) return { ok: false, problem: 'device:volunteer.deviceNotEnrolled' };
-	let response: Response;
-	try {
-		response = await fetcher('/api/staff/sign-in', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
-			body: JSON.stringify({ email, password, deviceId: device.id }),
-			cache: 'no-store'
-		});
-	} catch {
-		return { ok: false, problem: 'device:volunteer.offline' };
-	}
-	const body = (await response.json().catch(() => null)) as
-		StaffSignInResponse | RefusedResponse | null;
-	if (!response.ok || !body || !('staff' in body)) {
-		return {
-			ok: false,
-			problem: (body as RefusedResponse | null)?.problem ?? 'device:volunteer.failed'
-		};
-	}
-	return { ok: true, signedIn: body };
+	const answer = await callOffice<StaffSignInResponse>(
+		'/api/staff/sign-in',
+		{ email, password, deviceId: device.id },
+		{ prefix: 'device:volunteer', credential, fetcher }
+	);
+	return answer.ok ? { ok: true, signedIn: answer.body } : answer;
 }
 
 /** After the online sign-in: the PIN that unlocks volunteer mode offline from now on. */

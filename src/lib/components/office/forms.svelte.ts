@@ -128,3 +128,26 @@ export class OfficeForms {
 		return typeof value === 'boolean' ? value : undefined;
 	}
 }
+
+/**
+ * Which row of a table is open for editing: opening moves focus into its form, saving closes
+ * it and puts focus back on the row's button, so a keyboard user never loses their place.
+ */
+export class RowEditor {
+	editing = $state<string | null>(null);
+
+	constructor(private readonly forms: OfficeForms) {}
+
+	async toggle(id: string): Promise<void> {
+		this.forms.message = null;
+		this.editing = this.editing === id ? null : id;
+		await tick();
+		if (this.editing) document.getElementById(`update-${id}-name`)?.focus();
+	}
+
+	async saved(id: string): Promise<void> {
+		this.editing = null;
+		await tick();
+		document.getElementById(`edit-${id}`)?.focus();
+	}
+}

@@ -12,7 +12,7 @@ import { normalizeCode } from '../../domain/auth/codes';
 import type { LearnerSnapshot } from '../../sync/protocol';
 import { learnerSnapshot } from '../sync/snapshots';
 import { audit } from './audit';
-import { authenticateDevice } from './devices';
+import { authenticateDevice, storeCredential } from './devices';
 import { ok, problem, type Outcome } from './outcome';
 import { LIMITS, countFailure, lockedUntil } from './rate-limit';
 import { digest, newToken } from './tokens';
@@ -97,30 +97,13 @@ export async function redeemCard(
 	} else {
 		credential = newToken();
 	}
-	const stamp = now.toISOString();
 	const learner = await office.db.transaction().execute(async (tx) => {
 		if (credential) {
-			const personal = {
-				kind: 'personal' as const,
+			await storeCredential(tx, input.deviceId, credential, now, {
+				kind: 'personal',
 				location_id: null,
-				credential_hash: digest(credential),
-				enrolled_at: stamp,
-				enrolled_by: null,
-				revoked_at: null,
-				revoked_by: null
-			};
-			await tx
-				.insertInto('devices')
-				.values({
-					id: input.deviceId,
-					first_seen_at: stamp,
-					last_seen_at: stamp,
-					last_seq: 0,
-					gaps: '[]',
-					...personal
-				})
-				.onConflict((oc) => oc.column('id').doUpdateSet(personal))
-				.execute();
+				enrolled_by: null
+			});
 		}
 		await tx
 			.insertInto('device_learners')

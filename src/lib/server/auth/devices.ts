@@ -3,7 +3,9 @@
  * enters it gets a credential (a random token, stored hashed) that every sync must carry. A
  * revoked device is told so and stops syncing; what it has not sent stays on it.
  */
+import type { Kysely } from 'kysely';
 import type { OfficeDatabase } from '../db/connection';
+import type { Database } from '../db/schema';
 import { formatCode, normalizeCode } from '../../domain/auth/codes';
 import { audit } from './audit';
 import { ok, problem, type Outcome } from './outcome';
@@ -111,29 +113,12 @@ export async function enrolDevice(
 				.executeTakeFirst();
 			if (Number(claimed.numUpdatedRows) !== 1) return 'used';
 			const credential = newToken();
-			const stamp = now.toISOString();
-			const device = {
-				kind: 'location' as const,
+			await storeCredential(tx, input.deviceId, credential, now, {
+				kind: 'location',
 				location_id: row.location_id,
 				name: input.name.trim().slice(0, 80) || null,
-				credential_hash: digest(credential),
-				enrolled_at: stamp,
-				enrolled_by: row.created_by,
-				revoked_at: null,
-				revoked_by: null
-			};
-			await tx
-				.insertInto('devices')
-				.values({
-					id: input.deviceId,
-					first_seen_at: stamp,
-					last_seen_at: stamp,
-					last_seq: 0,
-					gaps: '[]',
-					...device
-				})
-				.onConflict((oc) => oc.column('id').doUpdateSet(device))
-				.execute();
+				enrolled_by: row.created_by
+			});
 			await audit(tx, {
 				action: 'device.enrol',
 				staffId: row.created_by,
@@ -143,6 +128,44 @@ export async function enrolDevice(
 			return ok({ credential, location: { id: row.location_id, name: row.name } });
 		});
 	return typeof result === 'string' ? failed(result) : result;
+}
+
+/**
+ * Gives a device (known or not) a new credential: enrolment by code, or a learner card on a
+ * device no office knew. A revoked device that comes back is no longer revoked.
+ */
+export async function storeCredential(
+	db: Kysely<Database>,
+	deviceId: string,
+	credential: string,
+	now: Date,
+	device: {
+		kind: 'location' | 'personal';
+		location_id: string | null;
+		name?: string | null;
+		enrolled_by: string | null;
+	}
+): Promise<void> {
+	const stamp = now.toISOString();
+	const fields = {
+		...device,
+		credential_hash: digest(credential),
+		enrolled_at: stamp,
+		revoked_at: null,
+		revoked_by: null
+	};
+	await db
+		.insertInto('devices')
+		.values({
+			id: deviceId,
+			first_seen_at: stamp,
+			last_seen_at: stamp,
+			last_seq: 0,
+			gaps: '[]',
+			...fields
+		})
+		.onConflict((oc) => oc.column('id').doUpdateSet(fields))
+		.execute();
 }
 
 export interface AuthenticatedDevice {
