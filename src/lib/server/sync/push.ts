@@ -101,6 +101,7 @@ export async function handlePush(
 		);
 		const claimed = await applyProgressBatch(
 			tx,
+			office.dialect,
 			request.deviceId,
 			progress.map(([, item]) => item),
 			stamp
@@ -326,6 +327,7 @@ export function progressEventRow(
  */
 async function applyProgressBatch(
 	tx: Tx,
+	dialect: OfficeDatabase['dialect'],
 	deviceId: string,
 	items: CheckedProgress[],
 	now: string
@@ -337,14 +339,37 @@ async function applyProgressBatch(
 		const events = [...new Map(chunk.map((i) => [i.payload.id, i.payload])).values()];
 		const batchOf = new Map<string, string>();
 		for (const e of events) if (!batchOf.has(e.learnerId)) batchOf.set(e.learnerId, uuidv7());
-		const stored = await tx
-			.insertInto('progress_events')
-			.values(
-				events.map((e) => ({ ...progressEventRow(e, now), batch_id: batchOf.get(e.learnerId)! }))
-			)
-			.onConflict((oc) => oc.column('id').doNothing())
-			.returning(['id', 'learner_id'])
-			.execute();
+		const row = (e: ProgressPayload) => ({
+			...progressEventRow(e, now),
+			batch_id: batchOf.get(e.learnerId)!
+		});
+		let stored: { id: string; learner_id: string }[];
+		if (dialect === 'sqlite') {
+			// SQLite writes one transaction at a time, so what is not stored now cannot be stored by
+			// anyone before this insert: ask first and insert only the new ones, which is much
+			// cheaper there than an insert that returns what it stored.
+			const known = await tx
+				.selectFrom('progress_events')
+				.select('id')
+				.where(
+					'id',
+					'in',
+					events.map((e) => e.id)
+				)
+				.execute();
+			const old = new Set(known.map((k) => k.id));
+			const fresh = events.filter((e) => !old.has(e.id));
+			if (fresh.length > 0) await tx.insertInto('progress_events').values(fresh.map(row)).execute();
+			stored = fresh.map((e) => ({ id: e.id, learner_id: e.learnerId }));
+		} else {
+			// On PostgreSQL two pushes may race: the primary key decides, and says who won.
+			stored = await tx
+				.insertInto('progress_events')
+				.values(events.map(row))
+				.onConflict((oc) => oc.column('id').doNothing())
+				.returning(['id', 'learner_id'])
+				.execute();
+		}
 		for (const row of stored) claimed.add(row.id);
 		await tx
 			.insertInto('device_learners')
