@@ -801,11 +801,12 @@ describe.each(DIALECTS)('accounts on %s', { timeout: 20_000 }, (dialect) => {
 	});
 
 	describe('push scope', () => {
-		it("rejects progress for another device's learner and accepts the rest of the batch", async () => {
+		it("rejects progress for another place's learner and accepts the rest of the batch", async () => {
 			const seeded = await open(dialect);
-			const { office, placeA } = seeded;
+			const { office, placeA, placeB } = seeded;
 			const a = await enrolled(seeded, placeA);
-			const b = await enrolled(seeded, placeA);
+			// A tablet of another place: the learner is not of its place, nor on it.
+			const b = await enrolled(seeded, placeB);
 			const theirs = newLearnerId();
 			await push(office, a.device, [a.device.learner({ id: theirs }), a.device.progress(theirs)]);
 
@@ -856,6 +857,12 @@ describe.each(DIALECTS)('accounts on %s', { timeout: 20_000 }, (dialect) => {
 			expect((await push(office, b.device, [b.device.progress(theirs)]))[0]?.status).toBe(
 				'accepted'
 			);
+
+			// Another tablet of her own place may go on where the first left off, without a card.
+			const sameplace = await enrolled(seeded, placeA);
+			expect(
+				(await push(office, sameplace.device, [sameplace.device.progress(theirs)]))[0]?.status
+			).toBe('accepted');
 		});
 	});
 

@@ -67,6 +67,20 @@ export async function useNamespaces(...namespaces: Namespace[]): Promise<void> {
 	locale.loaded++;
 }
 
+/**
+ * Words in a language other than the page's, e.g. a certificate in the learner's language
+ * printed from a volunteer's German screen.
+ */
+export async function translatorFor(
+	lang: LanguageCode,
+	...namespaces: Namespace[]
+): Promise<(key: string, options?: TOptions) => string> {
+	for (const ns of namespaces) wanted.add(ns);
+	await Promise.all([loadLanguage(lang), loadLanguage(DEFAULT_LANGUAGE)]);
+	const fixed = i18next.getFixedT(lang);
+	return (key, options) => fixed(key, options) as string;
+}
+
 export function t(key: string, options?: TOptions): string {
 	void locale.current; // subscribe: a language change re-renders every translated string
 	void locale.loaded;

@@ -6,7 +6,7 @@ export const LANGUAGES = [
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'de';
-export const NAMESPACES = ['common', 'lesson', 'storage', 'device', 'office'] as const;
+export const NAMESPACES = ['common', 'lesson', 'storage', 'device', 'sessions', 'office'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 /** Loaded with every language; the others only by the pages that need them (see `useNamespaces`). */
 export const CORE_NAMESPACES: readonly Namespace[] = ['common', 'lesson', 'storage'];

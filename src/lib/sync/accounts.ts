@@ -36,6 +36,8 @@ export const StaffSignInRequest = v.strictObject({
 export interface StaffSignInResponse {
 	staff: { id: string; name: string; email: string; role: 'admin' | 'coordinator' | 'volunteer' };
 	location: { id: string; name: string };
+	/** The volunteers of the place (older servers leave it out). */
+	colleagues?: { id: string; name: string }[];
 }
 
 export interface RefusedResponse {

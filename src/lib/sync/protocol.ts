@@ -7,6 +7,7 @@ import { PROGRESS_EVENT_TYPES } from '../domain/progress/events';
 
 export { describeIssues } from '../domain/issues';
 
+import type { AttendanceSnapshot, SessionSnapshot } from './sessions';
 import { MAX_HISTORY_LEARNERS, MAX_PULL_PAGE, MAX_PUSH_BATCH } from './limits';
 
 export * from './limits';
@@ -74,7 +75,9 @@ const mutationBase = {
 export const Mutation = v.variant('kind', [
 	v.strictObject({ ...mutationBase, kind: v.literal('progress'), payload: v.unknown() }),
 	v.strictObject({ ...mutationBase, kind: v.literal('learner'), payload: v.unknown() }),
-	v.strictObject({ ...mutationBase, kind: v.literal('card'), payload: v.unknown() })
+	v.strictObject({ ...mutationBase, kind: v.literal('card'), payload: v.unknown() }),
+	v.strictObject({ ...mutationBase, kind: v.literal('session'), payload: v.unknown() }),
+	v.strictObject({ ...mutationBase, kind: v.literal('attendance'), payload: v.unknown() })
 ]);
 
 export const PushRequest = v.strictObject({
@@ -120,11 +123,18 @@ export interface LearnerSnapshot {
 	createdAt: string;
 	/** The clock stamp that set each field. */
 	stamps: Record<LearnerField, string>;
+	/**
+	 * Digests of the learner's cards, so a place's tablets recognise a card offline: the one
+	 * that works and those it replaced (to say "this card was replaced" rather than "unknown").
+	 */
+	cards?: { current: string | null; replaced: string[] };
 }
 
 export type Change =
 	| { entity: 'progress'; data: v.InferOutput<typeof ProgressPayload> }
-	| { entity: 'learner'; data: LearnerSnapshot };
+	| { entity: 'learner'; data: LearnerSnapshot }
+	| { entity: 'session'; data: SessionSnapshot }
+	| { entity: 'attendance'; data: AttendanceSnapshot };
 
 export interface PullResponse {
 	protocol: number;

@@ -69,7 +69,8 @@ export async function addVolunteer(
 	server: TestServer,
 	place: Place,
 	email: string,
-	password: string
+	password: string,
+	name = 'Vera Volunteer'
 ): Promise<void> {
 	await withOffice(server, async (office) =>
 		unwrap(
@@ -77,7 +78,7 @@ export async function addVolunteer(
 				office,
 				{
 					email,
-					name: 'Vera Volunteer',
+					name,
 					role: 'volunteer',
 					locationIds: [place.locationId],
 					password

@@ -7,6 +7,7 @@ import {
 	type LearnerPayload,
 	type ProgressPayload
 } from '../../../src/lib/sync/protocol';
+import type { AttendancePayload, SessionPayload } from '../../../src/lib/sync/sessions';
 
 export class FakeDevice {
 	readonly id = uuidv7();
@@ -46,7 +47,49 @@ export class FakeDevice {
 		return this.mutation('learner', uuidv7(), hlc, full);
 	}
 
-	mutation(kind: 'progress' | 'learner', id: string, hlc: string, payload: unknown) {
+	/**
+	 * A training session made or edited on a place's tablet. Without `fields`, a complete new
+	 * session led by `by`; given `fields` replace these (an edit sends only what it changes).
+	 */
+	session(payload: Partial<SessionPayload> & Pick<SessionPayload, 'locationId' | 'by'>) {
+		const hlc = this.clock.tick();
+		const full: SessionPayload = {
+			id: uuidv7(),
+			seriesId: null,
+			seriesIndex: null,
+			fields: {
+				title: 'Tablet-Sprechstunde',
+				courseIds: 'tablet-basics',
+				date: '2026-12-01',
+				start: '10:00',
+				end: '11:30',
+				room: 'Lesesaal',
+				volunteerIds: payload.by,
+				capacity: '12',
+				status: 'planned'
+			},
+			base: {},
+			createdAt: new Date().toISOString(),
+			...payload
+		};
+		return { ...this.mutation('session', uuidv7(), hlc, full), payload: full };
+	}
+
+	/** A learner's line on a session's roster, as a volunteer changed it (signs up by default). */
+	attendance(
+		payload: Partial<AttendancePayload> & Pick<AttendancePayload, 'sessionId' | 'learnerId' | 'by'>
+	) {
+		const hlc = this.clock.tick();
+		const full: AttendancePayload = { fields: { roster: 'signed-up' }, base: {}, ...payload };
+		return { ...this.mutation('attendance', uuidv7(), hlc, full), payload: full };
+	}
+
+	mutation(
+		kind: 'progress' | 'learner' | 'card' | 'session' | 'attendance',
+		id: string,
+		hlc: string,
+		payload: unknown
+	) {
 		return {
 			id,
 			deviceId: this.id,

@@ -75,9 +75,46 @@ export async function redeemCard(
 			createdAt: snapshot.createdAt,
 			updatedAt: now,
 			stamps: snapshot.stamps,
-			card: { code: formatCode(code), issuedAt: existing?.card?.issuedAt ?? now }
+			card: { code: formatCode(code), issuedAt: existing?.card?.issuedAt ?? now },
+			// Brought here with the card: the learner now learns here, not only at the place.
+			placeOnly: false
 			// no historyOn: the next sync asks the office for this learner's earlier progress
 		});
 	});
 	return { ok: true, learner: (await db.learners.get(snapshot.id))! };
+}
+
+export type CardHolder =
+	| { kind: 'found'; learner: LearnerRecord }
+	| { kind: 'replaced'; learner: LearnerRecord }
+	| { kind: 'unknown' }
+	| { kind: 'not-a-card' };
+
+/** The code in what a camera read (the card's link) or a volunteer typed. */
+export function codeFromScan(scanned: string): string | null {
+	try {
+		const url = new URL(scanned);
+		const code = url.searchParams.get('code');
+		return url.pathname === '/card' && code ? normalizeCode(code) : null;
+	} catch {
+		return normalizeCode(scanned);
+	}
+}
+
+/**
+ * Whose card this is, offline: the cards printed on this tablet, and the digests the office
+ * sent of the place's learners' cards. A card replaced by a newer one is recognised as such,
+ * so the volunteer can say why it no longer works.
+ */
+export async function identifyCard(db: LernlotseDatabase, scanned: string): Promise<CardHolder> {
+	const code = codeFromScan(scanned);
+	if (!code) return { kind: 'not-a-card' };
+	const digest = await sha256Hex(code);
+	const learners = await db.learners.toArray();
+	const replaced = learners.find((l) => l.cardDigests?.replaced.includes(digest));
+	if (replaced) return { kind: 'replaced', learner: replaced };
+	const holder = learners.find(
+		(l) => l.cardDigests?.current === digest || (l.card && normalizeCode(l.card.code) === code)
+	);
+	return holder ? { kind: 'found', learner: holder } : { kind: 'unknown' };
 }

@@ -20,6 +20,7 @@ import { checkPin, makeVerifier } from './pin-check';
 export interface VolunteerUnlock extends PinAttempts {
 	staff: StaffSignInResponse['staff'];
 	location: StaffSignInResponse['location'];
+	colleagues?: StaffSignInResponse['colleagues'];
 	verifier: PinVerifier;
 	validUntil: number;
 }

@@ -8,8 +8,10 @@ import type {
 	CourseRecord,
 	DraftRecord,
 	LearnerRecord,
+	AttendanceRecord,
 	LessonStateRecord,
 	MetaRecord,
+	SessionRecord,
 	OutboxRecord,
 	ProgressRecord
 } from './records';
@@ -32,7 +34,14 @@ export const SCHEMA_V2 = {
 	outbox: '++seq, &mutationId'
 };
 
-export const SCHEMA_VERSION = 2;
+/** Version 3: training sessions and attendance, for volunteer mode (issue 5). */
+export const SCHEMA_V3 = {
+	...SCHEMA_V2,
+	sessions: '&id, date, seriesId',
+	attendance: '&[sessionId+learnerId], sessionId, learnerId'
+};
+
+export const SCHEMA_VERSION = 3;
 
 export class LernlotseDatabase extends Dexie {
 	learners!: EntityTable<LearnerRecord, 'id'>;
@@ -42,6 +51,8 @@ export class LernlotseDatabase extends Dexie {
 	drafts!: Table<DraftRecord, [string, string, string]>;
 	outbox!: Table<OutboxRecord, number>;
 	meta!: EntityTable<MetaRecord, 'key'>;
+	sessions!: EntityTable<SessionRecord, 'id'>;
+	attendance!: Table<AttendanceRecord, [string, string]>;
 
 	constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
@@ -54,5 +65,7 @@ export class LernlotseDatabase extends Dexie {
 				const events = await tx.table<ProgressRecord>('progress').toArray();
 				await tx.table<LessonStateRecord>('lessonState').bulkPut(deriveAll(events));
 			});
+		// New tables only: everything already on the device stays as it is.
+		this.version(3).stores(SCHEMA_V3);
 	}
 }

@@ -17,8 +17,9 @@ export function checkLearnerName(name: string): LearnerNameError | null {
 	return null;
 }
 
+/** The learners who learn on this device (not those it knows only as its place's). */
 export async function listLearners(db: LernlotseDatabase): Promise<LearnerRecord[]> {
-	const all = await db.learners.toArray();
+	const all = await db.learners.filter((l) => !l.placeOnly).toArray();
 	return all.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -2,6 +2,9 @@
 import type { CoursePack } from '../../domain/course/schema';
 import type { LessonState } from '../../domain/progress/derive';
 import type { ProgressEvent } from '../../domain/progress/events';
+import type { AttendanceField, SessionField } from '../../domain/sessions/records';
+import type { LearnerSnapshot } from '../../sync/protocol';
+import type { AttendanceConflict } from '../../sync/sessions';
 
 export interface LearnerRecord {
 	id: string;
@@ -20,6 +23,13 @@ export interface LearnerRecord {
 	card?: { code: string; issuedAt: string };
 	/** An optional PIN, checked on this device only (see lib/client/auth/pin-check.ts). */
 	pin?: PinVerifier;
+	/**
+	 * Known here because they belong to this tablet's place (on a roster, or made on another of
+	 * its tablets), not because they learn here: volunteer mode shows them, the picker does not.
+	 */
+	placeOnly?: boolean;
+	/** Digests of the learner's cards as the office knows them, to check people in offline. */
+	cardDigests?: NonNullable<LearnerSnapshot['cards']>;
 }
 
 export interface PinVerifier {
@@ -57,12 +67,36 @@ export interface DraftRecord {
 export interface OutboxRecord {
 	seq?: number;
 	mutationId: string;
-	kind: 'progress' | 'learner' | 'card';
+	kind: 'progress' | 'learner' | 'card' | 'session' | 'attendance';
 	payload: unknown;
 	hlc: string;
 	createdAt: string;
 	/** Set when the office refused it: kept and shown, never sent again unchanged. */
 	rejected?: string;
+}
+
+/** A training session at this tablet's place: values and stamps per field, as they merge. */
+export interface SessionRecord {
+	id: string;
+	locationId: string;
+	seriesId: string | null;
+	seriesIndex: number | null;
+	/** Copied out of `fields` so the lists for today and this week can use an index. */
+	date: string;
+	fields: Partial<Record<SessionField, string>>;
+	stamps: Partial<Record<SessionField, string>>;
+	createdBy: string;
+	createdAt: string;
+}
+
+/** One learner at one session: on the roster, marked, a note; merged like a session. */
+export interface AttendanceRecord {
+	sessionId: string;
+	learnerId: string;
+	fields: Partial<Record<AttendanceField, string>>;
+	stamps: Partial<Record<AttendanceField, string>>;
+	/** Disagreements between tablets as the office found them. */
+	conflicts: AttendanceConflict[];
 }
 
 export interface MetaRecord {

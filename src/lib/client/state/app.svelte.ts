@@ -126,10 +126,6 @@ export class AppState {
 		if (this.courses.length > 0) this.courseLoadProblem = null;
 	}
 
-	/**
-	 * Runs a database write; on failure the learner is told what happened in plain words, and
-	 * what was saved before stays saved (each write is one transaction).
-	 */
 	/** A change was saved on the device: count it as waiting, and send soon when asked. */
 	noteLocalChanges(count: number, sendNow = false): void {
 		if (!this.syncer) return;
@@ -137,6 +133,10 @@ export class AppState {
 		if (sendNow) this.syncer.request();
 	}
 
+	/**
+	 * Runs a database write; on failure the learner is told what happened in plain words, and
+	 * what was saved before stays saved (each write is one transaction).
+	 */
 	async guard<T>(write: () => Promise<T>): Promise<T | undefined> {
 		try {
 			const result = await write();

@@ -9,6 +9,8 @@ import type { Change, LearnerSnapshot } from '../../sync/protocol';
 import type { LernlotseDatabase } from '../db/database';
 import { lessonLog } from '../db/progress';
 import type { LearnerRecord } from '../db/records';
+import { mergeSnapshot, splitStamped, stampedOf } from '../../domain/merge/stamped';
+import type { AttendanceSnapshot, SessionSnapshot } from '../../sync/sessions';
 
 export const CURSOR = 'syncCursor';
 
@@ -29,8 +31,11 @@ export function mergeLearner(
 				lang: remote.lang,
 				createdAt: remote.createdAt,
 				updatedAt: remote.createdAt,
-				stamps: { ...remote.stamps }
+				stamps: { ...remote.stamps },
+				// The office sends learners this device does not have only as its place's.
+				placeOnly: true
 			};
+	if (remote.cards) merged.cardDigests = remote.cards;
 	for (const f of FIELDS) {
 		const mine = merged.stamps?.[f] ?? '';
 		if (remote.stamps[f] > mine) {
@@ -52,7 +57,8 @@ export async function applyPulledPage(
 	history: { deviceId: string; learnerIds: string[]; changes: Change[] } | null = null
 ): Promise<void> {
 	const changes = history ? [...history.changes, ...page] : page;
-	await db.transaction('rw', [db.progress, db.lessonState, db.learners, db.meta], async () => {
+	const tables = [db.progress, db.lessonState, db.learners, db.sessions, db.attendance, db.meta];
+	await db.transaction('rw', tables, async () => {
 		const events = changes
 			.filter((c) => c.entity === 'progress')
 			.map((c) => c.data as ProgressEvent);
@@ -74,9 +80,52 @@ export async function applyPulledPage(
 			if (change.entity !== 'learner') continue;
 			await db.learners.put(mergeLearner(await db.learners.get(change.data.id), change.data));
 		}
+		for (const change of changes) {
+			if (change.entity === 'session') await storeSession(db, change.data);
+			else if (change.entity === 'attendance') await storeAttendance(db, change.data);
+		}
 		for (const id of history?.learnerIds ?? []) {
 			await db.learners.update(id, { historyOn: history!.deviceId });
 		}
 		await db.meta.put({ key: CURSOR, value: cursor });
+	});
+}
+
+/** Stamped values merged with what is here: a field changed here later stays as it is here. */
+function mergeValues<F extends string>(
+	local: { fields: Partial<Record<F, string>>; stamps: Partial<Record<F, string>> } | undefined,
+	remote: { fields: Partial<Record<F, string>>; stamps: Partial<Record<F, string>> }
+) {
+	const merged = mergeSnapshot(
+		local ? stampedOf(local.fields, local.stamps) : {},
+		stampedOf(remote.fields, remote.stamps)
+	);
+	const { values, stamps } = splitStamped(merged);
+	return { fields: values, stamps };
+}
+
+async function storeSession(db: LernlotseDatabase, remote: SessionSnapshot): Promise<void> {
+	const local = await db.sessions.get(remote.id);
+	const { fields, stamps } = mergeValues(local, remote);
+	await db.sessions.put({
+		id: remote.id,
+		locationId: remote.locationId,
+		seriesId: remote.seriesId,
+		seriesIndex: remote.seriesIndex,
+		date: fields.date ?? '',
+		fields,
+		stamps,
+		createdBy: remote.createdBy,
+		createdAt: remote.createdAt
+	});
+}
+
+async function storeAttendance(db: LernlotseDatabase, remote: AttendanceSnapshot): Promise<void> {
+	const local = await db.attendance.get([remote.sessionId, remote.learnerId]);
+	await db.attendance.put({
+		sessionId: remote.sessionId,
+		learnerId: remote.learnerId,
+		...mergeValues(local, remote),
+		conflicts: remote.conflicts
 	});
 }

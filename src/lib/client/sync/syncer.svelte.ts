@@ -121,7 +121,6 @@ export class Syncer {
 			// Another tab is syncing: it reports its own success; look again later.
 			if (!report) return this.#schedule(PERIOD_MS);
 			if (report.pulled > 0) this.revision++;
-			if (report.pulled > 0) this.revision++;
 			this.lastSuccessAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
 			await this.db.meta.put({ key: LAST_SUCCESS, value: this.lastSuccessAt });
 			this.#schedule(PERIOD_MS);

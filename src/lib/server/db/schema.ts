@@ -103,6 +103,8 @@ export interface ChangeLogTable {
 	created_at: string;
 	/** How many changes the row stands for: the events in a batch, else 1. */
 	size: ColumnType<number, number | undefined, number>;
+	/** Set on rows about a place's sessions and rosters: only that place's tablets get them. */
+	location_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ServerMetaTable {
@@ -188,6 +190,63 @@ export interface AuditLogTable {
 	details: string;
 }
 
+export interface TrainingSessionsTable {
+	id: string;
+	location_id: string;
+	series_id: string | null;
+	series_index: number | null;
+	title: string;
+	/** Comma-separated course ids, as the wire sends them. */
+	course_ids: string;
+	date: string;
+	start_time: string;
+	end_time: string;
+	room: string;
+	/** Comma-separated staff ids. */
+	volunteer_ids: string;
+	capacity: number;
+	status: string;
+	/** JSON: the clock stamp that set each field. */
+	stamps: string;
+	created_by: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface AttendanceTable {
+	session_id: string;
+	learner_id: string;
+	/** 'signed-up', 'walk-in', 'removed' or '' (marked without being on the roster first). */
+	roster: string;
+	/** 'present', 'late', 'excused', 'absent' or '' (not marked). */
+	status: string;
+	/** Staff only: never sent to a learner's own device. */
+	note: string;
+	help_seen: string;
+	/** JSON: the clock stamp that set each field. */
+	stamps: string;
+	updated_by: string;
+	updated_at: string;
+}
+
+/** Every edit of a session or an attendance record as it arrived from a tablet. */
+export interface SessionHistoryTable {
+	mutation_id: string;
+	entity: 'session' | 'attendance';
+	entity_id: string;
+	device_id: string;
+	staff_id: string;
+	hlc: string;
+	fields: string;
+	received_at: string;
+}
+
+/** The learners a place's tablets may see: made there, or on one of its rosters. */
+export interface LocationLearnersTable {
+	location_id: string;
+	learner_id: string;
+}
+
 export interface Database {
 	devices: DevicesTable;
 	mutations: MutationsTable;
@@ -206,4 +265,8 @@ export interface Database {
 	enrolment_codes: EnrolmentCodesTable;
 	learner_cards: LearnerCardsTable;
 	audit_log: AuditLogTable;
+	training_sessions: TrainingSessionsTable;
+	attendance: AttendanceTable;
+	session_history: SessionHistoryTable;
+	location_learners: LocationLearnersTable;
 }

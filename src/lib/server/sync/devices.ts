@@ -8,7 +8,7 @@ export async function touchDevice(
 	db: Db,
 	id: string,
 	now: string
-): Promise<{ last_seq: number; gaps: string; location_id: string | null }> {
+): Promise<{ last_seq: number; gaps: string; kind: string | null; location_id: string | null }> {
 	await db
 		.insertInto('devices')
 		.values({ id, first_seen_at: now, last_seen_at: now, last_seq: 0, gaps: '[]' })
@@ -16,7 +16,7 @@ export async function touchDevice(
 		.execute();
 	return db
 		.selectFrom('devices')
-		.select(['last_seq', 'gaps', 'location_id'])
+		.select(['last_seq', 'gaps', 'kind', 'location_id'])
 		.where('id', '=', id)
 		.executeTakeFirstOrThrow();
 }

@@ -22,7 +22,8 @@ import type { ProgressEventsTable } from '../db/schema';
 import { versionProblem } from './push';
 import { currentEpoch } from '../db/epoch';
 import { touchDevice } from './devices';
-import { learnerSnapshot } from './snapshots';
+import { attendanceSnapshots, learnerSnapshots, sessionSnapshots } from './snapshots';
+import { attendanceKey } from './sessions';
 import { refuse, type Reply } from './reply';
 
 const DEFAULT_PAGE = 200;
@@ -71,7 +72,8 @@ export async function handlePull(
 	if (tooOld) return tooOld;
 
 	const { db, dialect } = office;
-	await touchDevice(db, request.deviceId, now.toISOString());
+	const device = await touchDevice(db, request.deviceId, now.toISOString());
+	const place = device.kind === 'location' ? device.location_id : null;
 	const epoch = await currentEpoch(office);
 	const from = decodeCursor(request.cursor, dialect, epoch);
 	const limit = request.limit ?? DEFAULT_PAGE;
@@ -79,9 +81,22 @@ export async function handlePull(
 	let query = db
 		.selectFrom('change_log')
 		.select(['seq', 'entity', 'entity_id', 'size'])
-		.where('learner_id', 'in', (q) =>
-			q.selectFrom('device_learners').select('learner_id').where('device_id', '=', request.deviceId)
-		)
+		.where((eb) => {
+			// Learner rows: the device's own learners, and on a place's tablet the place's too.
+			// Session and attendance rows name their place: only its tablets get them.
+			const learnerRows = eb('location_id', 'is', null);
+			const own = eb('learner_id', 'in', (q) =>
+				q
+					.selectFrom('device_learners')
+					.select('learner_id')
+					.where('device_id', '=', request.deviceId)
+			);
+			if (!place) return eb.and([learnerRows, own]);
+			const ofPlace = eb('learner_id', 'in', (q) =>
+				q.selectFrom('location_learners').select('learner_id').where('location_id', '=', place)
+			);
+			return eb.or([eb.and([learnerRows, eb.or([own, ofPlace])]), eb('location_id', '=', place)]);
+		})
 		.limit(limit + 1);
 	if (dialect === 'postgres') {
 		query = query
@@ -94,7 +109,7 @@ export async function handlePull(
 		query = query.where('seq', '>', from.seq).orderBy('seq');
 	}
 	const rows: LogRow[] = await query.execute();
-	const history = await loadHistory(office, request.deviceId, request.history);
+	const history = await loadHistory(office, request.deviceId, place, request.history);
 	const page = fillPage(rows, limit);
 	const changes = await loadChanges(office, page);
 	const last = page.at(-1);
@@ -142,8 +157,13 @@ async function loadChanges(
 	const ids = (entity: string) => rows.filter((r) => r.entity === entity).map((r) => r.entity_id);
 	const progressIds = ids('progress');
 	const batchIds = ids('progress-batch');
-	const learnerIds = ids('learner');
-	const [single, batched, learners] = await Promise.all([
+	const sessionIds = ids('session');
+	const attendanceKeys = ids('attendance');
+	// A roster names learners: the tablet gets their profiles with it.
+	const learnerIds = [
+		...new Set([...ids('learner'), ...attendanceKeys.map((key) => key.split('/')[1]!)])
+	];
+	const [single, batched, learners, sessions, attendance] = await Promise.all([
 		progressIds.length
 			? db.selectFrom('progress_events').selectAll().where('id', 'in', progressIds).execute()
 			: [],
@@ -155,9 +175,9 @@ async function loadChanges(
 					.orderBy('hlc')
 					.execute()
 			: [],
-		learnerIds.length
-			? db.selectFrom('learners').selectAll().where('id', 'in', learnerIds).execute()
-			: []
+		learnerIds.length ? learnerSnapshots(db, learnerIds) : [],
+		sessionIds.length ? sessionSnapshots(db, sessionIds) : [],
+		attendanceKeys.length ? attendanceSnapshots(db, attendanceKeys) : []
 	]);
 	const eventById = new Map(single.map((e) => [e.id, e]));
 	const eventsOfBatch = new Map<string, typeof batched>();
@@ -167,7 +187,16 @@ async function loadChanges(
 		eventsOfBatch.set(e.batch_id!, group);
 	}
 	const learnerById = new Map(learners.map((l) => [l.id, l]));
+	const sessionById = new Map(sessions.map((x) => [x.id, x]));
+	const attendanceByKey = new Map(
+		attendance.map((a) => [attendanceKey(a.sessionId, a.learnerId), a])
+	);
 	const changes: Change[] = [];
+	const sent = new Set<string>();
+	const addLearner = (id: string) => {
+		const learner = learnerById.get(id);
+		if (learner && once(sent, `learner:${id}`)) changes.push({ entity: 'learner', data: learner });
+	};
 	for (const row of rows) {
 		if (row.entity === 'progress') {
 			const e = eventById.get(row.entity_id);
@@ -175,17 +204,28 @@ async function loadChanges(
 		} else if (row.entity === 'progress-batch') {
 			for (const e of eventsOfBatch.get(row.entity_id) ?? []) changes.push(progressChange(e));
 		} else if (row.entity === 'learner') {
-			const l = learnerById.get(row.entity_id);
-			if (!l) continue;
-			// A learner changed twice in one page is sent once, in its latest form.
-			if (changes.some((c) => c.entity === 'learner' && c.data.id === l.id)) continue;
-			changes.push({
-				entity: 'learner',
-				data: learnerSnapshot(l)
-			});
+			addLearner(row.entity_id);
+		} else if (row.entity === 'session') {
+			// Sent once per page, in its latest form, like a learner.
+			const session = sessionById.get(row.entity_id);
+			if (session && once(sent, `session:${session.id}`)) {
+				changes.push({ entity: 'session', data: session });
+			}
+		} else if (row.entity === 'attendance') {
+			const record = attendanceByKey.get(row.entity_id);
+			if (!record || !once(sent, `attendance:${row.entity_id}`)) continue;
+			addLearner(record.learnerId);
+			changes.push({ entity: 'attendance', data: record });
 		}
 	}
 	return changes;
+}
+
+/** True the first time a key is seen: each record goes into a page once, in its latest form. */
+function once(seen: Set<string>, key: string): boolean {
+	if (seen.has(key)) return false;
+	seen.add(key);
+	return true;
 }
 
 function progressChange(e: Selectable<ProgressEventsTable>): Change {
@@ -207,33 +247,44 @@ function progressChange(e: Selectable<ProgressEventsTable>): Change {
 	};
 }
 
-/** Everything the office holds on learners a device newly works with (only those linked to it). */
+/**
+ * Everything the office holds on learners a device newly works with: those linked to it and,
+ * on a place's tablet, the place's learners.
+ */
 async function loadHistory(
 	office: OfficeDatabase,
 	deviceId: string,
+	place: string | null,
 	learnerIds: string[]
 ): Promise<PullResponse['history']> {
 	if (learnerIds.length === 0) return { learnerIds: [], changes: [] };
-	const linked = (
-		await office.db
-			.selectFrom('device_learners')
-			.select('learner_id')
-			.where('device_id', '=', deviceId)
-			.where('learner_id', 'in', learnerIds)
-			.execute()
-	).map((r) => r.learner_id);
-	if (linked.length === 0) return { learnerIds: [], changes: [] };
+	const linked = await office.db
+		.selectFrom('device_learners')
+		.select('learner_id')
+		.where('device_id', '=', deviceId)
+		.where('learner_id', 'in', learnerIds)
+		.execute();
+	const ofPlace = place
+		? await office.db
+				.selectFrom('location_learners')
+				.select('learner_id')
+				.where('location_id', '=', place)
+				.where('learner_id', 'in', learnerIds)
+				.execute()
+		: [];
+	const allowed = [...new Set([...linked, ...ofPlace].map((r) => r.learner_id))];
+	if (allowed.length === 0) return { learnerIds: [], changes: [] };
 	const [events, learners] = await Promise.all([
 		office.db
 			.selectFrom('progress_events')
 			.select('id')
-			.where('learner_id', 'in', linked)
+			.where('learner_id', 'in', allowed)
 			.execute(),
-		office.db.selectFrom('learners').select('id').where('id', 'in', linked).execute()
+		office.db.selectFrom('learners').select('id').where('id', 'in', allowed).execute()
 	]);
 	const rows = [
 		...learners.map((l) => ({ entity: 'learner', entity_id: l.id })),
 		...events.map((e) => ({ entity: 'progress', entity_id: e.id }))
 	];
-	return { learnerIds: linked, changes: await loadChanges(office, rows) };
+	return { learnerIds: allowed, changes: await loadChanges(office, rows) };
 }

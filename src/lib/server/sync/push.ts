@@ -26,6 +26,8 @@ import type { OfficeDatabase } from '../db/connection';
 import type { Database, ProgressEventsTable } from '../db/schema';
 import { applyCard } from '../auth/cards';
 import { noteSequence, touchDevice } from './devices';
+import { AttendancePayload, SessionPayload } from '../../sync/sessions';
+import { applyAttendance, applySession, type PushingDevice, type SessionFate } from './sessions';
 import { refuse, type Reply } from './reply';
 import { upgradeMutation } from './upgrade';
 
@@ -79,6 +81,7 @@ export async function handlePush(
 		const checked = await keepToScope(
 			tx,
 			request.deviceId,
+			device.kind === 'location' ? device.location_id : null,
 			request.mutations.map((raw) => checkMutation(request.deviceId, raw))
 		);
 		const fates = new Map<number, Fate>();
@@ -86,13 +89,24 @@ export async function handlePush(
 		for (const [i, item] of checked.entries()) {
 			if ('result' in item) fates.set(i, item);
 			else if (item.kind === 'learner') {
-				const home = device.location_id;
+				const home = device.kind === 'location' ? device.location_id : null;
 				fates.set(
 					i,
 					await applyLearnerMutation(tx, office.dialect, request.deviceId, home, item, stamp)
 				);
 			} else if (item.kind === 'card') {
 				fates.set(i, await applyCardMutation(tx, request.deviceId, item, stamp));
+			} else if (item.kind === 'session' || item.kind === 'attendance') {
+				fates.set(
+					i,
+					await applyPlaceMutation(
+						tx,
+						office.dialect,
+						{ ...device, id: request.deviceId },
+						item,
+						stamp
+					)
+				);
 			}
 		}
 		const progress = [...checked.entries()].filter(
@@ -157,10 +171,42 @@ interface CheckedCard {
 	mutation: Mutation;
 	payload: CardPayload;
 }
-type Checked = Fate | CheckedProgress | CheckedLearner | CheckedCard;
+interface CheckedSession {
+	kind: 'session';
+	mutation: Mutation;
+	payload: SessionPayload;
+}
+interface CheckedAttendance {
+	kind: 'attendance';
+	mutation: Mutation;
+	payload: AttendancePayload;
+}
+type LearnerScoped = CheckedProgress | CheckedLearner | CheckedCard;
+type Checked = Fate | LearnerScoped | CheckedSession | CheckedAttendance;
 
-function learnerOf(item: CheckedProgress | CheckedLearner | CheckedCard): string {
+function learnerOf(item: LearnerScoped): string {
 	return item.kind === 'learner' ? item.payload.id : item.payload.learnerId;
+}
+
+function isLearnerScoped(item: Checked): item is LearnerScoped {
+	return !('result' in item) && item.kind !== 'session' && item.kind !== 'attendance';
+}
+
+/** Sessions and attendance: their own checks of place and volunteer (see ./sessions.ts). */
+async function applyPlaceMutation(
+	tx: Tx,
+	dialect: OfficeDatabase['dialect'],
+	device: PushingDevice,
+	item: CheckedSession | CheckedAttendance,
+	now: string
+): Promise<Fate> {
+	const claimIt = (mutation: Mutation) => claim(tx, device.id, mutation, now);
+	const fate: SessionFate =
+		item.kind === 'session'
+			? await applySession(tx, dialect, device, item.mutation, item.payload, claimIt, now)
+			: await applyAttendance(tx, dialect, device, item.mutation, item.payload, claimIt, now);
+	if (typeof fate === 'object') return rejected(item.mutation.id, fate.rejected);
+	return { result: { id: item.mutation.id, status: fate }, seq: item.mutation.seq };
 }
 
 /**
@@ -168,8 +214,15 @@ function learnerOf(item: CheckedProgress | CheckedLearner | CheckedCard): string
  * office knows from other devices only (never linked to this one, e.g. by a learner card) is
  * out of its reach: such a change is rejected and stays visible on the device.
  */
-async function keepToScope(tx: Tx, deviceId: string, checked: Checked[]): Promise<Checked[]> {
-	const ids = [...new Set(checked.flatMap((item) => ('result' in item ? [] : [learnerOf(item)])))];
+async function keepToScope(
+	tx: Tx,
+	deviceId: string,
+	locationId: string | null,
+	checked: Checked[]
+): Promise<Checked[]> {
+	const ids = [
+		...new Set(checked.flatMap((item) => (isLearnerScoped(item) ? [learnerOf(item)] : [])))
+	];
 	if (ids.length === 0) return checked;
 	const links = await tx
 		.selectFrom('device_learners')
@@ -178,10 +231,23 @@ async function keepToScope(tx: Tx, deviceId: string, checked: Checked[]): Promis
 		.execute();
 	const known = new Set(links.map((l) => l.learner_id));
 	const mine = new Set(links.filter((l) => l.device_id === deviceId).map((l) => l.learner_id));
+	// A place's tablets share its learners: one may go on where another left off.
+	const ofPlace = new Set(
+		locationId
+			? (
+					await tx
+						.selectFrom('location_learners')
+						.select('learner_id')
+						.where('location_id', '=', locationId)
+						.where('learner_id', 'in', ids)
+						.execute()
+				).map((l) => l.learner_id)
+			: []
+	);
 	return checked.map((item) => {
-		if ('result' in item) return item;
+		if (!isLearnerScoped(item)) return item;
 		const learner = learnerOf(item);
-		if (!known.has(learner) || mine.has(learner)) return item;
+		if (!known.has(learner) || mine.has(learner) || ofPlace.has(learner)) return item;
 		return rejected(
 			item.mutation.id,
 			'learner: not on this device; bring it with the learner card'
@@ -219,6 +285,18 @@ function checkMutation(deviceId: string, raw: unknown): Checked {
 		if (!payload.success)
 			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
 		return { kind: 'card', mutation: upgraded, payload: payload.output };
+	}
+	if (upgraded.kind === 'session') {
+		const payload = v.safeParse(SessionPayload, upgraded.payload);
+		if (!payload.success)
+			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+		return { kind: 'session', mutation: upgraded, payload: payload.output };
+	}
+	if (upgraded.kind === 'attendance') {
+		const payload = v.safeParse(AttendancePayload, upgraded.payload);
+		if (!payload.success)
+			return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
+		return { kind: 'attendance', mutation: upgraded, payload: payload.output };
 	}
 	const payload = v.safeParse(LearnerPayload, upgraded.payload);
 	if (!payload.success) return rejected(mutation.id, `payload: ${describeIssues(payload.issues)}`);
@@ -263,6 +341,8 @@ async function applyCardMutation(
 		return { result: { id: mutation.id, status: 'duplicate' }, seq: mutation.seq };
 	}
 	await applyCard(tx, { ...payload, hlc: mutation.hlc, deviceId }, now);
+	// The place's tablets learn the new card's digest with the profile (to check people in).
+	await logChange(tx, 'learner', payload.learnerId, payload.learnerId, now);
 	return { result: { id: mutation.id, status: 'accepted' }, seq: mutation.seq };
 }
 
@@ -486,7 +566,7 @@ async function applyLearner(
 		updated_at: now
 	};
 	if (row) await tx.updateTable('learners').set(values).where('id', '=', change.id).execute();
-	else
+	else {
 		await tx
 			.insertInto('learners')
 			.values({
@@ -496,5 +576,13 @@ async function applyLearner(
 				...values
 			})
 			.execute();
+		if (homeLocationId) {
+			await tx
+				.insertInto('location_learners')
+				.values({ location_id: homeLocationId, learner_id: change.id })
+				.onConflict((oc) => oc.columns(['location_id', 'learner_id']).doNothing())
+				.execute();
+		}
+	}
 	await logChange(tx, 'learner', change.id, change.id, now);
 }

@@ -4,11 +4,13 @@ import type { Dialect } from '../connection';
 import { syncTables } from './001-sync';
 import { accountTables } from './002-accounts';
 import { progressBatches } from './003-progress-batches';
+import { sessionTables } from './004-sessions';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
 		'001-sync': syncTables(dialect),
 		'002-accounts': accountTables(dialect),
-		'003-progress-batches': progressBatches()
+		'003-progress-batches': progressBatches(),
+		'004-sessions': sessionTables()
 	};
 }

@@ -67,8 +67,18 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 		deviceId: device.device.id,
 		locationId
 	});
+	// The place's volunteers, by name, so a session can say who runs it even offline.
+	const colleagues = await db.db
+		.selectFrom('staff')
+		.innerJoin('staff_locations', 'staff_locations.staff_id', 'staff.id')
+		.select(['staff.id as id', 'staff.display_name as name'])
+		.where('staff_locations.location_id', '=', locationId)
+		.where('staff.disabled_at', 'is', null)
+		.orderBy('staff.display_name')
+		.execute();
 	return json({
 		staff: { id: row.id, name: row.display_name, email: row.email, role: row.role as Role },
-		location
+		location,
+		colleagues
 	} satisfies StaffSignInResponse);
 };
