@@ -1,4 +1,4 @@
-import { createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { courseCard, createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
 import { addVolunteer, enrolTablet, seedPlace, withOffice } from './support/office';
 import { openVolunteerMode, planSession, today, unlockWithPin } from './support/volunteer';
 
@@ -136,6 +136,8 @@ test('two tablets check people in offline, one closes the session, and both agre
 	browser,
 	server
 }) => {
+	// Two tablets, each set up as a person would: slow on a busy two-core machine.
+	test.setTimeout(180_000);
 	const place = await seedPlace(server);
 	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort', 'Vera');
 	await addVolunteer(server, place, 'bernd@example.org', 'noch-ein-passwort', 'Bernd');
@@ -261,4 +263,60 @@ test('two tablets check people in offline, one closes the session, and both agre
 	});
 	await contextA.close();
 	await contextB.close();
+});
+
+test('a call for help reaches the volunteer, from the same tablet and from another one once synced', async ({
+	browser,
+	server
+}) => {
+	// Two tablets, each set up as a person would: slow on a busy two-core machine.
+	test.setTimeout(180_000);
+	const place = await seedPlace(server);
+	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort', 'Vera');
+	await addVolunteer(server, place, 'bernd@example.org', 'noch-ein-passwort', 'Bernd');
+	const tablet = await browser.newContext({ baseURL: server.url });
+	const volunteer = await tablet.newPage();
+	await enrolTablet(volunteer, server, place);
+	await createProfile(volunteer, 'Erna');
+	await volunteer.getByRole('button', { name: 'Person wechseln' }).click();
+	await openVolunteerMode(volunteer, 'vera@example.org', 'ein-langes-passwort');
+	await planSession(volunteer, { title: 'Dienstagsrunde', course: 'Das Tablet kennenlernen' });
+	await volunteer.getByRole('button', { name: 'Person anmelden' }).click();
+	await volunteer.getByRole('button', { name: 'Erna anmelden' }).click();
+	await volunteer
+		.getByRole('group', { name: 'Erna' })
+		.getByRole('button', { name: 'Anwesend' })
+		.click();
+
+	// Another volunteer's tablet at the same place follows the session.
+	const other = await browser.newContext({ baseURL: server.url });
+	const bernd = await other.newPage();
+	await enrolTablet(bernd, server, place);
+	await openVolunteerMode(bernd, 'bernd@example.org', 'noch-ein-passwort', '735190');
+	await bernd.getByRole('link', { name: /Dienstagsrunde/ }).click({ timeout: 30_000 });
+
+	// Erna learns in another tab of the same tablet and asks for help.
+	const learner = await tablet.newPage();
+	await learner.goto('/');
+	await learner.getByRole('button', { name: 'Erna' }).click();
+	await courseCard(learner, 'Das Tablet kennenlernen')
+		.getByRole('link', { name: /Beginnen/ })
+		.click();
+	await learner.getByRole('button', { name: 'Ich brauche Hilfe' }).click();
+
+	const call = /Bittet um Hilfe seit \d{1,2}:\d{2} Uhr \(.+\)/;
+	const ernaHere = volunteer.getByRole('listitem').filter({ hasText: 'Erna' });
+	await expect(ernaHere.getByText(call)).toBeVisible({ timeout: 30_000 });
+	await expect(
+		ernaHere.getByText(/Jetzt: Das Tablet kennenlernen · .+ · Schritt 1 von \d+/)
+	).toBeVisible();
+	const ernaThere = bernd.getByRole('listitem').filter({ hasText: 'Erna' });
+	await expect(ernaThere.getByText(call)).toBeVisible({ timeout: 45_000 });
+
+	// Vera helps; both tablets stop showing the call once they have synced.
+	await ernaHere.getByRole('button', { name: 'Geholfen' }).click();
+	await expect(ernaHere.getByText(call)).toHaveCount(0);
+	await expect(ernaThere.getByText(call)).toHaveCount(0, { timeout: 45_000 });
+	await tablet.close();
+	await other.close();
 });

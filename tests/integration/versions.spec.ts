@@ -63,27 +63,29 @@ describe.each(DIALECTS)('a device one schema version behind, on %s', (dialect) =
 		expect(stored).toHaveLength(3);
 	});
 
-	it('cannot send a learner card, which only the current version knows, and is told why', async () => {
+	it('sends learner cards, and cannot send a session, which only the current version knows', async () => {
 		const office = await freshOffice(dialect);
 		offices.push(office);
 		const device = new FakeDevice();
 		const learnerId = newLearnerId();
 		const codeHash = createHash('sha256').update('KMQ4XR9T').digest('hex');
-		const card = device.mutation('card' as 'learner', newLearnerId(), device.clock.tick(), {
+		const card = device.mutation('card', newLearnerId(), device.clock.tick(), {
 			learnerId,
 			codeHash
 		});
+		const session = device.session({ locationId: newLearnerId(), by: newLearnerId() });
 		const reply = await handlePush(
 			office,
-			device.push([device.learner({ id: learnerId }), behind(card)])
+			device.push([device.learner({ id: learnerId }), behind(card), behind(session)])
 		);
 		const results = (reply.body as PushResponse).results;
-		expect(results[0]!.status).toBe('accepted');
-		expect(results[1]).toMatchObject({
-			status: 'rejected',
-			reason: expect.stringContaining('card needs schemaVersion')
+		expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected']);
+		expect(results[2]).toMatchObject({
+			reason: expect.stringContaining('session needs schemaVersion 3')
 		});
 		const cards = await office.db.selectFrom('learner_cards').select('code_hash').execute();
-		expect(cards).toEqual([]);
+		expect(cards).toEqual([{ code_hash: codeHash }]);
+		const sessions = await office.db.selectFrom('training_sessions').select('id').execute();
+		expect(sessions).toEqual([]);
 	});
 });

@@ -6,8 +6,8 @@
 /** Bumped when the shape of requests or replies changes incompatibly. */
 export const PROTOCOL_VERSION = 1;
 /** Bumped when a mutation's payload changes; the server also accepts the one before. */
-export const MUTATION_SCHEMA_VERSION = 2;
-export const OLDEST_MUTATION_SCHEMA_VERSION = 1;
+export const MUTATION_SCHEMA_VERSION = 3;
+export const OLDEST_MUTATION_SCHEMA_VERSION = 2;
 export const MAX_PUSH_BATCH = 200;
 export const MAX_PULL_PAGE = 500;
 export const MAX_HISTORY_LEARNERS = 20;

@@ -67,10 +67,11 @@ export class LessonPlayer {
 	async #record(...events: NewProgressEvent[]): Promise<boolean> {
 		const saved = await this.app.guard(() => recordProgress(this.app.db, this.app.device, events));
 		if (saved) {
-			// A finished lesson is worth sending at once; other steps go with the next sync.
+			// A finished lesson, and a call for help (a volunteer's tablet shows it), are worth
+			// sending at once; other steps go with the next sync.
 			this.app.noteLocalChanges(
 				saved.length,
-				events.some((e) => e.type === 'lesson-completed')
+				events.some((e) => e.type === 'lesson-completed' || e.type === 'help-requested')
 			);
 		}
 		return saved !== undefined;

@@ -20,7 +20,13 @@ export interface FieldChange<F extends string> {
 
 export interface MergeResult<F extends string> {
 	fields: Partial<Record<F, Stamped>>;
-	/** Fields where two edits that did not know of each other disagree. */
+	/**
+	 * Fields where the arriving edit disagrees with a stored value it had not seen: two edits
+	 * that did not know of each other. (A record keeps only the winning edit, not what that edit
+	 * had seen, so an older edit that arrives after a newer one which had seen it is flagged
+	 * too. Tablets exchange edits only through the office, where the older one arrives first,
+	 * so this is left to the rare replay after a restore, and a flag too many is safe.)
+	 */
 	conflicts: { field: F; kept: Stamped; other: Stamped }[];
 	changed: boolean;
 }
