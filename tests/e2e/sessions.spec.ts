@@ -48,6 +48,12 @@ test('a volunteer plans a weekly series, welcomes a walk-in, checks people in an
 	await page.getByLabel('Name suchen').fill('hil');
 	await page.getByRole('button', { name: 'Hilde anmelden' }).click();
 	await expect(page.getByText('Hilde ist angemeldet.')).toBeVisible();
+	// Signed up by mistake: taken off the list again, then signed up after all.
+	await page.getByRole('button', { name: 'Von der Liste nehmen' }).click();
+	await expect(page.getByText('Hilde steht nicht mehr auf der Liste.')).toBeVisible();
+	await expect(page.getByRole('group', { name: 'Hilde' })).toHaveCount(0);
+	await page.getByRole('button', { name: 'Hilde anmelden' }).click();
+	await expect(page.getByText('Hilde ist angemeldet.')).toBeVisible();
 
 	// A walk-in: a new profile right here, present at once, with a card to print.
 	await page.getByRole('link', { name: 'Neu dazu' }).click();

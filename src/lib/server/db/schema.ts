@@ -61,6 +61,16 @@ export interface LearnersTable {
 	created_at: string;
 	updated_at: string;
 	home_location_id: ColumnType<string | null, string | null | undefined, string | null>;
+	/** 'yes' when the learner agreed to be counted by the attributes below; else ''. */
+	consent: ColumnType<string, string | undefined, string>;
+	consent_hlc: ColumnType<string, string | undefined, string>;
+	/** Only with consent, only ever reported in aggregate (see docs/data-protection.md). */
+	age_group: ColumnType<string, string | undefined, string>;
+	age_group_hlc: ColumnType<string, string | undefined, string>;
+	target_group: ColumnType<string, string | undefined, string>;
+	target_group_hlc: ColumnType<string, string | undefined, string>;
+	/** Set when the learner's personal data was erased (on request or after retention). */
+	erased_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Every version of a learner's profile that reached the office, for history and audits. */

@@ -5,12 +5,14 @@ import { syncTables } from './001-sync';
 import { accountTables } from './002-accounts';
 import { progressBatches } from './003-progress-batches';
 import { sessionTables } from './004-sessions';
+import { reportingTables } from './005-reporting';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
 		'001-sync': syncTables(dialect),
 		'002-accounts': accountTables(dialect),
 		'003-progress-batches': progressBatches(),
-		'004-sessions': sessionTables()
+		'004-sessions': sessionTables(),
+		'005-reporting': reportingTables()
 	};
 }
