@@ -6,6 +6,8 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts', 'scripts/**/*.spec.ts'],
 		environment: 'node',
+		// Integration tests run on two databases on a two-core machine: allow for a busy one.
+		testTimeout: 20_000,
 		expect: { requireAssertions: true }
 	}
 });

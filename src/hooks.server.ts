@@ -6,6 +6,7 @@
  * flight on shutdown.
  */
 import { json, text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { applyRetention } from '$lib/server/privacy/erase';
 import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { SESSION_COOKIE, staffFromSession } from '$lib/server/auth/sessions';
@@ -24,7 +25,19 @@ export const init: ServerInit = async () => {
 			hint: `open /office/setup in a browser and enter the setup code ${setupCode}`
 		});
 	}
+	// Personal data of learners inactive past the retention period is erased at start and daily.
+	const retention = async () => {
+		const erased = await applyRetention(started.db).catch((error: unknown) => {
+			log.error('retention failed', { error: String(error) });
+			return 0;
+		});
+		if (erased > 0) log.info('retention: learners erased', { erased });
+	};
+	void retention();
+	const daily = setInterval(() => void retention(), 24 * 60 * 60 * 1000);
+	daily.unref();
 	process.once('sveltekit:shutdown', (reason) => {
+		clearInterval(daily);
 		void stopOffice().then(() => log.info('stopped', { reason }));
 	});
 };

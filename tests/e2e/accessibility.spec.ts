@@ -1,7 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { createProfile, expect, test } from './support/fixtures';
-import { addVolunteer, enrolTablet } from './support/office';
+import { fillDemoCity } from '../../scripts/demo';
+import { addVolunteer, enrolTablet, withOffice } from './support/office';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
 import { openVolunteerMode, planSession, unlockWithPin } from './support/volunteer';
 
@@ -365,4 +366,66 @@ test('the volunteer session pages have no WCAG 2.2 A/AA violations, large target
 	await page.getByRole('button', { name: 'Ja, abschließen' }).click();
 	await expect(page.getByRole('region', { name: 'Zusammenfassung' })).toBeVisible();
 	await check('a closed session with its summary');
+});
+
+// The office report on the demo city, as its coordinator reads it.
+
+test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA violations, large targets, and the report fits at 200 % text', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(180_000);
+	// Soft, so that one run names every problem of the three pages, not only the first.
+	// KNOWN BUGS (reported, not fixed here; these assertions fail until the app is fixed):
+	// - the report: Observable Plot puts aria-label="line" and aria-label="rule" on plain <g>
+	//   elements of the trend chart (axe: aria-prohibited-attr);
+	// - the report: the drill-down links on the "Termine" figures in the tables are about
+	//   21 × 20 px;
+	// - the sessions list: the session title links are about 46 px high.
+	const check = async (where: string) => {
+		const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+		expect
+			.soft(
+				violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+				`axe violations on ${where}`
+			)
+			.toEqual([]);
+		expect.soft(await smallTargets(page), `small targets on ${where}`).toEqual([]);
+	};
+	const city = await withOffice(server, (office) =>
+		fillDemoCity(office, { now: new Date(2026, 9, 10, 12, 0), seed: 'e2e' })
+	);
+	await page.goto('/office/sign-in');
+	await page.getByLabel('E-Mail-Adresse').fill(city.coordinator);
+	await page.getByLabel('Passwort', { exact: true }).fill(city.password);
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
+
+	const report = '/office/reports?period=quarter&value=2026-Q3';
+	await page.goto(report);
+	const chart = page.getByRole('img', { name: 'Teilnahmen und Lernende nach Monaten' });
+	await expect(chart).toBeVisible();
+	await expect(page.getByRole('table', { name: 'Nach Orten' }).getByRole('rowheader')).toHaveCount(
+		3
+	);
+	await check('the report with a quarter of the demo city');
+
+	await page
+		.getByRole('table', { name: 'Nach Orten' })
+		.getByRole('link', { name: /Termine: Seniorentreff Nord$/ })
+		.click();
+	await expect(page.getByRole('heading', { name: 'Termine im Bericht', level: 1 })).toBeVisible();
+	await check('the sessions behind a figure');
+
+	await page.getByRole('table').getByRole('link').first().click();
+	await expect(page.getByRole('heading', { name: 'Anwesenheitsliste', level: 1 })).toBeVisible();
+	await check('an attendance list');
+
+	await page.goto(report);
+	await expect(chart).toBeVisible();
+	await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - window.innerWidth
+	);
+	expect(overflow, 'no sideways scrolling at 200 % text on the report').toBeLessThanOrEqual(0);
 });

@@ -4,11 +4,18 @@
  */
 import * as v from 'valibot';
 import { PROGRESS_EVENT_TYPES } from '../domain/progress/events';
+import { AGE_GROUPS, CONSENT_GIVEN, TARGET_GROUPS } from '../domain/reports/attributes';
 
 export { describeIssues } from '../domain/issues';
 
 import type { AttendanceSnapshot, SessionSnapshot } from './sessions';
-import { MAX_HISTORY_LEARNERS, MAX_PULL_PAGE, MAX_PUSH_BATCH } from './limits';
+import {
+	LEARNER_FIELDS,
+	MAX_HISTORY_LEARNERS,
+	MAX_PULL_PAGE,
+	MAX_PUSH_BATCH,
+	PROFILE_FIELDS
+} from './limits';
 
 export * from './limits';
 
@@ -34,7 +41,6 @@ export const ProgressPayload = v.strictObject({
 	deviceId: Uuid
 });
 
-export const LEARNER_FIELDS = ['name', 'avatar', 'lang'] as const;
 export type LearnerField = (typeof LEARNER_FIELDS)[number];
 
 /** A learner's profile fields as one device changed them, with what it had seen before. */
@@ -43,17 +49,13 @@ export const LearnerPayload = v.strictObject({
 	fields: v.strictObject({
 		name: v.optional(ShortText(40)),
 		avatar: v.optional(Id),
-		lang: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}$/)))
+		lang: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}$/))),
+		consent: v.optional(v.picklist(['', CONSENT_GIVEN])),
+		ageGroup: v.optional(v.picklist(['', ...AGE_GROUPS])),
+		targetGroup: v.optional(v.picklist(['', ...TARGET_GROUPS]))
 	}),
 	/** The clock stamp of each field as this device knew it when it made the change. */
-	base: v.optional(
-		v.strictObject({
-			name: v.optional(Hlc),
-			avatar: v.optional(Hlc),
-			lang: v.optional(Hlc)
-		}),
-		{}
-	),
+	base: v.optional(v.record(v.picklist(LEARNER_FIELDS), Hlc), {}),
 	createdAt: v.pipe(v.string(), v.isoTimestamp())
 });
 
@@ -121,8 +123,12 @@ export interface LearnerSnapshot {
 	avatar: string;
 	lang: string;
 	createdAt: string;
-	/** The clock stamp that set each field. */
-	stamps: Record<LearnerField, string>;
+	/** '' unless the learner agreed; then the attributes are theirs to give or leave empty. */
+	consent?: string;
+	ageGroup?: string;
+	targetGroup?: string;
+	/** The clock stamp that set each field ('' or missing for a field never set). */
+	stamps: Record<(typeof PROFILE_FIELDS)[number], string> & Partial<Record<LearnerField, string>>;
 	/**
 	 * Digests of the learner's cards, so a place's tablets recognise a card offline: the one
 	 * that works and those it replaced (to say "this card was replaced" rather than "unknown").
@@ -134,6 +140,8 @@ export type Change =
 	| { entity: 'progress'; data: v.InferOutput<typeof ProgressPayload> }
 	| { entity: 'learner'; data: LearnerSnapshot }
 	| { entity: 'session'; data: SessionSnapshot }
+	/** The learner's data was erased at the office: delete everything of theirs here too. */
+	| { entity: 'learner-erased'; data: { id: string } }
 	| { entity: 'attendance'; data: AttendanceSnapshot };
 
 export interface PullResponse {

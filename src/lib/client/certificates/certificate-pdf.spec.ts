@@ -87,7 +87,8 @@ function expectOnPage(runs: ReadBack['runs']) {
 	}
 }
 
-describe('certificatePdf', () => {
+// Embedding and subsetting fonts is CPU work: on a busy two-core machine it takes seconds.
+describe('certificatePdf', { timeout: 30_000 }, () => {
 	it('makes a one-page PDF whose German text, umlauts and ß included, reads back exactly', async () => {
 		const bytes = await certificatePdf(german, fonts);
 		expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe('%PDF-');

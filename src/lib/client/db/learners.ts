@@ -1,6 +1,7 @@
 /** Learner profiles on this device: a name and a picture, no password. */
 import { v7 as uuidv7 } from 'uuid';
-import type { LearnerPayload } from '../../sync/protocol';
+import { LEARNER_FIELDS } from '../../sync/limits';
+import type { LearnerField, LearnerPayload } from '../../sync/protocol';
 import type { LernlotseDatabase } from './database';
 import type { Device } from './device';
 import { LAST_STAMP } from './device';
@@ -27,8 +28,8 @@ export function getLearner(db: LernlotseDatabase, id: string): Promise<LearnerRe
 	return db.learners.get(id);
 }
 
-type Field = 'name' | 'avatar' | 'lang';
-const FIELDS: Field[] = ['name', 'avatar', 'lang'];
+type Field = LearnerField;
+const FIELDS = LEARNER_FIELDS;
 
 /** Saves the profile and queues the changed fields, with the stamps they replace, for the office. */
 async function saveLearner(
@@ -38,7 +39,9 @@ async function saveLearner(
 	previous?: LearnerRecord
 ) {
 	const hlc = device.clock.tick();
-	const changed = FIELDS.filter((f) => !previous || previous[f] !== learner[f]);
+	const changed = FIELDS.filter(
+		(f) => learner[f] !== undefined && (!previous || previous[f] !== learner[f])
+	);
 	if (changed.length === 0) return learner;
 	const stamps = { ...previous?.stamps };
 	const base: Partial<Record<Field, string>> = {};
@@ -89,7 +92,7 @@ export async function updateLearner(
 	db: LernlotseDatabase,
 	device: Device,
 	learner: LearnerRecord,
-	changes: Partial<Pick<LearnerRecord, 'name' | 'avatar' | 'lang'>>
+	changes: Partial<Pick<LearnerRecord, LearnerField>>
 ): Promise<LearnerRecord> {
 	const name = changes.name === undefined ? {} : { name: changes.name.trim() };
 	const updated = { ...learner, ...changes, ...name, updatedAt: new Date().toISOString() };

@@ -3,7 +3,7 @@ import type { CoursePack } from '../../domain/course/schema';
 import type { LessonState } from '../../domain/progress/derive';
 import type { ProgressEvent } from '../../domain/progress/events';
 import type { AttendanceField, SessionField } from '../../domain/sessions/records';
-import type { LearnerSnapshot } from '../../sync/protocol';
+import type { LearnerField, LearnerSnapshot } from '../../sync/protocol';
 import type { AttendanceConflict } from '../../sync/sessions';
 
 export interface LearnerRecord {
@@ -15,8 +15,12 @@ export interface LearnerRecord {
 	lang: string;
 	createdAt: string;
 	updatedAt: string;
+	/** 'yes' when the learner agreed to be counted by age and target group, else '' or unset. */
+	consent?: string;
+	ageGroup?: string;
+	targetGroup?: string;
 	/** The clock stamp that set each field, for the field-by-field merge with the office. */
-	stamps?: Partial<Record<'name' | 'avatar' | 'lang', string>>;
+	stamps?: Partial<Record<LearnerField, string>>;
 	/** The device that holds this learner's whole history; any other asks the office for it. */
 	historyOn?: string;
 	/** The learner card last printed or entered here (the code itself stays on the device). */

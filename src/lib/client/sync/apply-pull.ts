@@ -5,6 +5,7 @@
 import { deriveLessonState } from '../../domain/progress/derive';
 import type { ProgressEvent } from '../../domain/progress/events';
 import { lessonKey } from '../../domain/progress/events';
+import { LEARNER_FIELDS } from '../../sync/limits';
 import type { Change, LearnerSnapshot } from '../../sync/protocol';
 import type { LernlotseDatabase } from '../db/database';
 import { lessonLog } from '../db/progress';
@@ -13,9 +14,6 @@ import { mergeSnapshot, splitStamped, stampedOf } from '../../domain/merge/stamp
 import type { AttendanceSnapshot, SessionSnapshot } from '../../sync/sessions';
 
 export const CURSOR = 'syncCursor';
-
-type Field = 'name' | 'avatar' | 'lang';
-const FIELDS: Field[] = ['name', 'avatar', 'lang'];
 
 /** The office's merged profile, except fields changed here since (their stamp is newer). */
 export function mergeLearner(
@@ -36,11 +34,12 @@ export function mergeLearner(
 				placeOnly: true
 			};
 	if (remote.cards) merged.cardDigests = remote.cards;
-	for (const f of FIELDS) {
+	for (const f of LEARNER_FIELDS) {
 		const mine = merged.stamps?.[f] ?? '';
-		if (remote.stamps[f] > mine) {
+		const theirs = remote.stamps[f] ?? '';
+		if (theirs > mine && remote[f] !== undefined) {
 			merged[f] = remote[f];
-			merged.stamps = { ...merged.stamps, [f]: remote.stamps[f] };
+			merged.stamps = { ...merged.stamps, [f]: theirs };
 		}
 	}
 	return merged;
@@ -57,7 +56,16 @@ export async function applyPulledPage(
 	history: { deviceId: string; learnerIds: string[]; changes: Change[] } | null = null
 ): Promise<void> {
 	const changes = history ? [...history.changes, ...page] : page;
-	const tables = [db.progress, db.lessonState, db.learners, db.sessions, db.attendance, db.meta];
+	const tables = [
+		db.progress,
+		db.lessonState,
+		db.learners,
+		db.sessions,
+		db.attendance,
+		db.drafts,
+		db.outbox,
+		db.meta
+	];
 	await db.transaction('rw', tables, async () => {
 		const events = changes
 			.filter((c) => c.entity === 'progress')
@@ -83,6 +91,7 @@ export async function applyPulledPage(
 		for (const change of changes) {
 			if (change.entity === 'session') await storeSession(db, change.data);
 			else if (change.entity === 'attendance') await storeAttendance(db, change.data);
+			else if (change.entity === 'learner-erased') await forgetLearner(db, change.data.id);
 		}
 		for (const id of history?.learnerIds ?? []) {
 			await db.learners.update(id, { historyOn: history!.deviceId });
@@ -128,4 +137,24 @@ async function storeAttendance(db: LernlotseDatabase, remote: AttendanceSnapshot
 		...mergeValues(local, remote),
 		conflicts: remote.conflicts
 	});
+}
+
+/**
+ * The learner's data was erased at the office (on request, or after the retention period):
+ * nothing of theirs may stay on this device either, including changes not yet sent.
+ */
+async function forgetLearner(db: LernlotseDatabase, learnerId: string): Promise<void> {
+	await db.learners.delete(learnerId);
+	await db.progress.where('learnerId').equals(learnerId).delete();
+	await db.lessonState.where('learnerId').equals(learnerId).delete();
+	await db.drafts.where('learnerId').equals(learnerId).delete();
+	await db.attendance.where('learnerId').equals(learnerId).delete();
+	await db.outbox
+		.filter((row) => {
+			const payload = row.payload as { id?: string; learnerId?: string } | null;
+			return (
+				payload?.learnerId === learnerId || (row.kind === 'learner' && payload?.id === learnerId)
+			);
+		})
+		.delete();
 }

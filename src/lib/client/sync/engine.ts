@@ -164,9 +164,13 @@ async function pull(
 		await applyPulledPage(db, body.changes, body.cursor, pastOf);
 		// Every stamp seen moves the clock on, so an edit made after seeing it sorts after it.
 		for (const change of [...(body.history?.changes ?? []), ...body.changes]) {
-			const stamps =
-				change.entity === 'progress' ? [change.data.hlc] : Object.values(change.data.stamps);
-			for (const stamp of stamps) device.clock.receive(stamp);
+			const stamps: (string | undefined)[] =
+				change.entity === 'progress'
+					? [change.data.hlc]
+					: change.entity === 'learner-erased'
+						? []
+						: Object.values(change.data.stamps);
+			for (const stamp of stamps) if (stamp) device.clock.receive(stamp);
 		}
 		report.pulled += body.changes.length + (body.history?.changes.length ?? 0);
 		cursor = body.cursor;

@@ -16,6 +16,8 @@ export type Permission =
 	| 'devices.manage'
 	| 'devices.read'
 	| 'reports.read'
+	| 'learners.manage'
+	| 'privacy.manage'
 	| 'volunteer.work';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -26,9 +28,17 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 		'devices.manage',
 		'devices.read',
 		'reports.read',
+		'learners.manage',
+		'privacy.manage',
 		'volunteer.work'
 	],
-	coordinator: ['devices.manage', 'devices.read', 'reports.read', 'volunteer.work'],
+	coordinator: [
+		'devices.manage',
+		'devices.read',
+		'reports.read',
+		'learners.manage',
+		'volunteer.work'
+	],
 	volunteer: ['devices.read', 'volunteer.work']
 };
 

@@ -10,7 +10,9 @@ import type { SignedInStaff } from './sessions';
 
 /** A refused request is written down for the admins, without holding up the answer. */
 function noteDenied(staff: SignedInStaff, path: string, reason: string): void {
-	void office()
+	// Started from a resolved promise: even an office that throws at once cannot break the answer.
+	void Promise.resolve()
+		.then(office)
 		.then((o) =>
 			audit(o.db, {
 				action: 'access',

@@ -205,6 +205,10 @@ async function loadChanges(
 			for (const e of eventsOfBatch.get(row.entity_id) ?? []) changes.push(progressChange(e));
 		} else if (row.entity === 'learner') {
 			addLearner(row.entity_id);
+		} else if (row.entity === 'learner-erased') {
+			if (once(sent, `erased:${row.entity_id}`)) {
+				changes.push({ entity: 'learner-erased', data: { id: row.entity_id } });
+			}
 		} else if (row.entity === 'session') {
 			// Sent once per page, in its latest form, like a learner.
 			const session = sessionById.get(row.entity_id);

@@ -7,9 +7,10 @@ import type { Insertable, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import * as v from 'valibot';
 import { mergeFields, type Stamped } from '../../domain/merge/fields';
+import { stampedOf } from '../../domain/merge/stamped';
 import {
 	CardPayload,
-	LEARNER_FIELDS,
+	PROFILE_FIELDS,
 	LearnerPayload,
 	MUTATION_SCHEMA_VERSION,
 	Mutation,
@@ -244,9 +245,23 @@ async function keepToScope(
 				).map((l) => l.learner_id)
 			: []
 	);
+	// An erased learner stays erased: a tablet that had not heard yet cannot bring them back.
+	const erased = new Set(
+		(
+			await tx
+				.selectFrom('learners')
+				.select('id')
+				.where('id', 'in', ids)
+				.where('erased_at', 'is not', null)
+				.execute()
+		).map((l) => l.id)
+	);
 	return checked.map((item) => {
 		if (!isLearnerScoped(item)) return item;
 		const learner = learnerOf(item);
+		if (erased.has(learner)) {
+			return rejected(item.mutation.id, 'learner: erased at the office');
+		}
 		if (!known.has(learner) || mine.has(learner) || ofPlace.has(learner)) return item;
 		return rejected(
 			item.mutation.id,
@@ -354,7 +369,7 @@ async function applyLearnerMutation(
 	{ mutation, payload }: CheckedLearner,
 	now: string
 ): Promise<Fate> {
-	const complete = LEARNER_FIELDS.every((f) => payload.fields[f] !== undefined);
+	const complete = PROFILE_FIELDS.every((f) => payload.fields[f] !== undefined);
 	if (
 		!complete &&
 		!(await tx.selectFrom('learners').select('id').where('id', '=', payload.id).executeTakeFirst())
@@ -476,6 +491,29 @@ async function applyProgressBatch(
 	return claimed;
 }
 
+/**
+ * Consent withdrawn: the statistics answers go from the profile's history too, not only from
+ * the profile (the merge clears the current ones).
+ */
+async function forgetAnswers(tx: Tx, learnerId: string): Promise<void> {
+	const versions = await tx
+		.selectFrom('learner_versions')
+		.select(['mutation_id', 'fields'])
+		.where('learner_id', '=', learnerId)
+		.execute();
+	for (const version of versions) {
+		const fields = JSON.parse(version.fields) as Record<string, unknown>;
+		if (!fields.ageGroup && !fields.targetGroup) continue;
+		delete fields.ageGroup;
+		delete fields.targetGroup;
+		await tx
+			.updateTable('learner_versions')
+			.set({ fields: JSON.stringify(fields) })
+			.where('mutation_id', '=', version.mutation_id)
+			.execute();
+	}
+}
+
 async function linkLearner(tx: Tx, deviceId: string, learnerId: string): Promise<void> {
 	await tx
 		.insertInto('device_learners')
@@ -515,12 +553,30 @@ async function applyLearner(
 		.where('id', '=', change.id)
 		.$if(dialect === 'postgres', (q) => q.forUpdate())
 		.executeTakeFirst();
-	const current: Partial<Record<LearnerField, Stamped>> = row
-		? {
-				name: { value: row.name, stamp: row.name_hlc },
-				avatar: { value: row.avatar, stamp: row.avatar_hlc },
-				lang: { value: row.lang, stamp: row.lang_hlc }
-			}
+	// Erased while this push waited for the row: nothing of the change may bring a name back.
+	if (row?.erased_at) return;
+	const current = row
+		? stampedOf<LearnerField>(
+				{
+					name: row.name,
+					avatar: row.avatar,
+					lang: row.lang,
+					consent: row.consent,
+					ageGroup: row.age_group,
+					targetGroup: row.target_group
+				},
+				// A field never set has no stamp: then it is not there to merge against.
+				Object.fromEntries(
+					Object.entries({
+						name: row.name_hlc,
+						avatar: row.avatar_hlc,
+						lang: row.lang_hlc,
+						consent: row.consent_hlc,
+						ageGroup: row.age_group_hlc,
+						targetGroup: row.target_group_hlc
+					}).filter(([, stamp]) => stamp !== '')
+				)
+			)
 		: {};
 	const merged = mergeFields<LearnerField>(current, {
 		fields: change.fields,
@@ -552,9 +608,11 @@ async function applyLearner(
 			})
 			.execute();
 	}
+	if (change.fields.consent === '') await forgetAnswers(tx, change.id);
 	await linkLearner(tx, deviceId, change.id);
-	// Complete: a new learner was checked to bring every field before its id was claimed.
-	const f = merged.fields as Record<LearnerField, Stamped>;
+	// A new learner was checked to bring the profile fields before its id was claimed.
+	const f = merged.fields as Record<(typeof PROFILE_FIELDS)[number], Stamped> &
+		Partial<Record<LearnerField, Stamped>>;
 	if (!merged.changed) return;
 	const values = {
 		name: f.name.value,
@@ -563,6 +621,12 @@ async function applyLearner(
 		avatar_hlc: f.avatar.stamp,
 		lang: f.lang.value,
 		lang_hlc: f.lang.stamp,
+		consent: f.consent?.value ?? '',
+		consent_hlc: f.consent?.stamp ?? '',
+		age_group: f.ageGroup?.value ?? '',
+		age_group_hlc: f.ageGroup?.stamp ?? '',
+		target_group: f.targetGroup?.value ?? '',
+		target_group_hlc: f.targetGroup?.stamp ?? '',
 		updated_at: now
 	};
 	if (row) await tx.updateTable('learners').set(values).where('id', '=', change.id).execute();

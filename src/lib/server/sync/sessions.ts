@@ -291,10 +291,11 @@ export async function applyAttendance(
 	if (refusal) return { rejected: refusal };
 	const learner = await tx
 		.selectFrom('learners')
-		.select('id')
+		.select(['id', 'erased_at'])
 		.where('id', '=', payload.learnerId)
 		.executeTakeFirst();
 	if (!learner) return { rejected: 'payload.learnerId: the profile has not arrived yet' };
+	if (learner.erased_at) return { rejected: 'learner: erased at the office' };
 	if (!(await claim(mutation))) return 'duplicate';
 
 	const key = attendanceKey(payload.sessionId, payload.learnerId);

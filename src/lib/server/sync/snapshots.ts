@@ -10,13 +10,27 @@ export function learnerSnapshot(
 	l: Selectable<LearnersTable>,
 	cards?: LearnerSnapshot['cards']
 ): LearnerSnapshot {
+	// The statistics answers travel only once set: a field never set has no stamp to merge by.
+	const optional = (field: 'consent' | 'ageGroup' | 'targetGroup', value: string, stamp: string) =>
+		stamp ? { value: { [field]: value }, stamp: { [field]: stamp } } : null;
+	const extras = [
+		optional('consent', l.consent, l.consent_hlc),
+		optional('ageGroup', l.age_group, l.age_group_hlc),
+		optional('targetGroup', l.target_group, l.target_group_hlc)
+	].filter((e) => e !== null);
 	return {
 		id: l.id,
 		name: l.name,
 		avatar: l.avatar,
 		lang: l.lang,
 		createdAt: l.created_at,
-		stamps: { name: l.name_hlc, avatar: l.avatar_hlc, lang: l.lang_hlc },
+		...Object.assign({}, ...extras.map((e) => e.value)),
+		stamps: {
+			name: l.name_hlc,
+			avatar: l.avatar_hlc,
+			lang: l.lang_hlc,
+			...Object.assign({}, ...extras.map((e) => e.stamp))
+		},
 		...(cards ? { cards } : {})
 	};
 }
@@ -27,7 +41,13 @@ export async function learnerSnapshots(
 	ids: string[]
 ): Promise<LearnerSnapshot[]> {
 	const [learners, cards] = await Promise.all([
-		db.selectFrom('learners').selectAll().where('id', 'in', ids).execute(),
+		// An erased learner is never sent again: devices got 'learner-erased' instead.
+		db
+			.selectFrom('learners')
+			.selectAll()
+			.where('id', 'in', ids)
+			.where('erased_at', 'is', null)
+			.execute(),
 		db
 			.selectFrom('learner_cards')
 			.select(['learner_id', 'code_hash', 'revoked_at'])
