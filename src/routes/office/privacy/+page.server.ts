@@ -5,7 +5,7 @@ import { office } from '$lib/server/office';
 import { applyRetention, retentionMonths, setRetentionMonths } from '$lib/server/privacy/erase';
 import type { Actions, PageServerLoad } from './$types';
 
-export const MAX_RETENTION_MONTHS = 120;
+const MAX_RETENTION_MONTHS = 120;
 
 export const load = (async (event) => {
 	requireStaff(event, 'privacy.manage');
