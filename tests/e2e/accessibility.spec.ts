@@ -375,13 +375,7 @@ test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA viol
 	server
 }) => {
 	test.setTimeout(180_000);
-	// Soft, so that one run names every problem of the three pages, not only the first.
-	// KNOWN BUGS (reported, not fixed here; these assertions fail until the app is fixed):
-	// - the report: Observable Plot puts aria-label="line" and aria-label="rule" on plain <g>
-	//   elements of the trend chart (axe: aria-prohibited-attr);
-	// - the report: the drill-down links on the "Termine" figures in the tables are about
-	//   21 × 20 px;
-	// - the sessions list: the session title links are about 46 px high.
+	// Soft, so that one run names every problem of the pages, not only the first.
 	const check = async (where: string) => {
 		const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
 		expect
@@ -428,4 +422,21 @@ test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA viol
 		() => document.documentElement.scrollWidth - window.innerWidth
 	);
 	expect(overflow, 'no sideways scrolling at 200 % text on the report').toBeLessThanOrEqual(0);
+
+	// The data protection pages, as a coordinator (learners) and an admin (retention) see them.
+	await page.goto('/office/learners?q=an');
+	await expect(page.getByRole('table').getByRole('link').first()).toBeVisible();
+	await check('the learner search');
+	await page.getByRole('table').getByRole('link').first().click();
+	await expect(page.getByRole('button', { name: 'Endgültig löschen' })).toBeVisible();
+	await check('a learner’s data');
+	await page.context().clearCookies();
+	await page.goto('/office/sign-in');
+	await page.getByLabel('E-Mail-Adresse').fill('admin@demo.lernlotse.example');
+	await page.getByLabel('Passwort', { exact: true }).fill(city.password);
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
+	await page.goto('/office/privacy');
+	await expect(page.getByLabel('Aufbewahren für (Monate)')).toBeVisible();
+	await check('the retention setting');
 });

@@ -284,3 +284,58 @@ test('a coordinator filters by quarter and place, sees the chart and the table, 
 		await context.close();
 	}
 });
+
+test('an admin answers a learner’s request: finds her, downloads her data, erases it, and sets the retention', async ({
+	page,
+	server
+}) => {
+	await demoCity(server);
+	const learner = await withOffice(server, async (office) => {
+		const { rows } = await sql<{ id: string; name: string }>`
+			select id, name from learners order by name limit 1
+		`.execute(office.db);
+		return rows[0]!;
+	});
+	await signIn(page, 'admin@demo.lernlotse.example', PASSWORD);
+	await page.getByRole('navigation').getByRole('link', { name: 'Lernende' }).click();
+	await page.getByLabel('Name (mindestens 2 Buchstaben)').fill(learner.name.slice(0, 4));
+	await page.getByRole('button', { name: 'Suchen' }).click();
+	await page.getByRole('link', { name: learner.name }).click();
+	await expect(page.getByRole('heading', { name: learner.name, level: 1 })).toBeVisible();
+
+	const [file] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('link', { name: 'Alle Daten herunterladen (JSON)' }).click()
+	]);
+	const data = JSON.parse(readFileSync(await file.path(), 'utf8')) as {
+		learner: { id: string; name: string };
+		attendance: unknown[];
+	};
+	expect(data.learner).toMatchObject({ id: learner.id, name: learner.name });
+	expect(data.attendance.length).toBeGreaterThan(0);
+
+	// Erasing needs a confirmation first.
+	await page.getByRole('button', { name: 'Endgültig löschen' }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'Bitte bestätigen Sie zuerst, dass die Person die Löschung verlangt hat.'
+	);
+	await page.getByRole('checkbox', { name: /hat die Löschung verlangt/ }).check();
+	await page.getByRole('button', { name: 'Endgültig löschen' }).click();
+	await expect(page.getByText(/Die persönlichen Daten sind gelöscht/)).toBeVisible();
+	const row = await withOffice(server, async (office) => {
+		const { rows } = await sql<{ name: string; erased_at: string | null }>`
+			select name, erased_at from learners where id = ${learner.id}
+		`.execute(office.db);
+		return rows[0]!;
+	});
+	expect(row.name).toBe('');
+	expect(row.erased_at).not.toBeNull();
+
+	await page.getByRole('navigation').getByRole('link', { name: 'Datenschutz' }).click();
+	await page.getByLabel('Aufbewahren für (Monate)').fill('abc');
+	await page.getByRole('button', { name: 'Speichern' }).click();
+	await expect(page.getByText('Bitte geben Sie eine ganze Zahl von 0 bis 120 ein.')).toBeVisible();
+	await page.getByLabel('Aufbewahren für (Monate)').fill('18');
+	await page.getByRole('button', { name: 'Speichern' }).click();
+	await expect(page.getByText('Gespeichert: 18 Monate.')).toBeVisible();
+});
