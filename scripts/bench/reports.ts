@@ -293,8 +293,9 @@ async function openPostgres(url: string, city: OfficeDatabase): Promise<Postgres
 		const started = performance.now();
 		log(`Copying the demo city into PostgreSQL (${new URL(database.url).pathname.slice(1)})`);
 		await copyRows(city, office);
-		// Autovacuum would analyse the new tables within a minute; do it now, as it would.
-		await sql`analyze`.execute(office.db);
+		// Autovacuum would vacuum and analyse the freshly filled tables soon (it does after this
+		// many inserts); do it now, so the plans and the visibility map are as they would be.
+		await sql`vacuum analyze`.execute(office.db);
 		const copyMs = elapsed(started);
 		const show = async (name: string) =>
 			(
@@ -539,6 +540,8 @@ interface Figure {
 	bench: Bench;
 	times: number[];
 	summary: Summary;
+	/** CPU time of this Node process in each run (on SQLite nearly all of the work). */
+	cpu: Summary;
 	statements: number;
 	breakdown: StatementTime[];
 }
@@ -586,6 +589,7 @@ async function benchEngine(
 		`${name}: ${count(rows.progressEvents)} progress events, ${count(rows.attendance)} attendance rows (${count(rows.attended)} came), ${count(rows.sessions)} sessions`
 	);
 	const times = new Map<string, number[]>(list.map((b) => [b.key, []]));
+	const cpu = new Map<string, number[]>(list.map((b) => [b.key, []]));
 	const results = new Map<string, string>();
 	// One warm-up each (statement caches, the page cache), then the timed runs in rounds, so a
 	// busy moment of the machine spreads over every report instead of hitting one.
@@ -596,9 +600,12 @@ async function benchEngine(
 	const started = performance.now();
 	for (let round = 0; round < SIZES.runs; round++) {
 		for (const bench of list) {
+			const cpuBefore = process.cpuUsage();
 			const run = performance.now();
 			await bench.run(office.db);
 			times.get(bench.key)!.push(elapsed(run));
+			const used = process.cpuUsage(cpuBefore);
+			cpu.get(bench.key)!.push((used.user + used.system) / 1000);
 		}
 		if (!smoke && (round + 1) % 5 === 0 && round + 1 < SIZES.runs) {
 			log(`  … ${round + 1} of ${SIZES.runs} rounds (${(elapsed(started) / 1000).toFixed(0)} s)`);
@@ -614,12 +621,13 @@ async function benchEngine(
 			bench,
 			times: measured,
 			summary,
+			cpu: summarize(cpu.get(bench.key)!),
 			statements,
 			breakdown
 		});
 		const slowest = breakdown[0];
 		log(
-			`  ${bench.name.padEnd(50)} median ${ms(summary.median).padStart(9)}  p95 ${ms(summary.p95).padStart(9)}  min–max ${ms(summary.min)}–${ms(summary.max)}  ${summary.p95 <= BUDGET_MS ? 'ok' : 'over'} (≤ ${BUDGET_MS} ms)` +
+			`  ${bench.name.padEnd(50)} median ${ms(summary.median).padStart(9)}  p95 ${ms(summary.p95).padStart(9)}  min–max ${ms(summary.min)}–${ms(summary.max)}  ${summary.p95 <= BUDGET_MS ? 'ok' : 'over'} (≤ ${BUDGET_MS} ms); Node CPU ${ms(summarize(cpu.get(bench.key)!).median)}` +
 				`; ${statements} statements${slowest ? `, slowest alone: ${slowest.name} ${ms(slowest.ms)}` : ''}`
 		);
 	}
@@ -686,7 +694,7 @@ function renderSection(results: ReportsResults): string {
 		engines.map((engine) => {
 			const f = engine.figures.find((x) => x.bench.key === bench.key)!;
 			const { n, median, p95, min, max, iqr } = f.summary;
-			return `| ${bench.name} | ${engineName(engine.dialect)} | ${n} | ${ms(median)} | ${ms(p95)} | ${ms(min)} – ${ms(max)} (IQR ${ms(iqr)}) | ≤ ${BUDGET_MS} ms | ${verdict({ name: bench.name, summary: f.summary, budget: BUDGET_MS })} |`;
+			return `| ${bench.name} | ${engineName(engine.dialect)} | ${n} | ${ms(median)} | ${ms(p95)} | ${ms(min)} – ${ms(max)} (IQR ${ms(iqr)}) | ${ms(f.cpu.median)} | ≤ ${BUDGET_MS} ms | ${verdict({ name: bench.name, summary: f.summary, budget: BUDGET_MS })} |`;
 		})
 	);
 	const breakdownRows = list.flatMap((bench) =>
@@ -700,15 +708,17 @@ function renderSection(results: ReportsResults): string {
 			return `| ${bench.name} | ${engineName(engine.dialect)} | ${f.statements} | ${ms(sum)} | ${top} |`;
 		})
 	);
-	const over = engines.flatMap((e) =>
-		e.figures
-			.filter((f) => f.summary.p95 > BUDGET_MS)
-			.map((f) => `${f.bench.name} on ${engineName(e.dialect)}`)
-	);
+	const over = engines
+		.map((e) => ({
+			engine: engineName(e.dialect),
+			names: e.figures.filter((f) => f.summary.p95 > BUDGET_MS).map((f) => f.bench.name)
+		}))
+		.filter((e) => e.names.length > 0);
+	const missed = over.reduce((n, e) => n + e.names.length, 0);
 	const verdictLine =
-		over.length === 0
-			? `**Every report answers within ${BUDGET_MS} ms on both engines** (p95).`
-			: `**${over.length} of ${engines.length * list.length} figures miss ${BUDGET_MS} ms** (p95): ${over.join('; ')}.`;
+		missed === 0
+			? `**Every report answers within ${BUDGET_MS} ms on ${engines.length === 2 ? 'both engines' : 'this engine'}** (p95).`
+			: `**${missed} of ${engines.length * list.length} figures miss ${BUDGET_MS} ms** (p95). ${over.map((e) => `${e.engine}: ${e.names.join('; ')}.`).join(' ')}`;
 	const summary = city.summary;
 	return `${REPORTS_MARKERS[0]}
 
@@ -722,7 +732,7 @@ Written by \`scripts/bench/reports.ts\` on ${when} UTC (${Math.round(results.sec
 | Machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os} |
 | Node | ${machine.node} |
 | SQLite | ${sqlite?.version ?? '—'} (better-sqlite3), WAL, \`synchronous = NORMAL\`, no \`ANALYZE\` (the office never runs it) |
-| PostgreSQL | ${postgres ? `${postgres.version} (${postgres.settings}); pool of 10 connections; \`ANALYZE\` after loading` : 'not run'} |
+| PostgreSQL | ${postgres ? `${postgres.version} (${postgres.settings}); pool of 10 connections; \`VACUUM ANALYZE\` after loading` : 'not run'} |
 | Load average (1, 5, 15 min) | before ${load.before.map((l) => l.toFixed(2)).join(', ')}; after ${load.after.map((l) => l.toFixed(2)).join(', ')} |
 
 ${busy ? `**The machine was busy when this run started** (1-minute load ${load.before[0]!.toFixed(2)} on ${machine.cores} cores): the times are higher and more spread than on a quiet machine.\n\n` : ''}\`\`\`sh
@@ -735,7 +745,7 @@ npx tsx scripts/bench/reports.ts --smoke   # tiny sizes, < 1 min; writes nothing
 **${count(rows.attendance)} attendance rows** (${count(rows.attended)} came) and **${count(rows.progressEvents)} progress events**, counted in both
 databases. Made once on SQLite (${(summary.ms / 1000).toFixed(0)} s, most of it argon2 for ${count(summary.volunteers.length + 2)} staff accounts) and kept
 under \`${CACHE}\`${city.cached ? ' (this run reused it)' : ''}; for PostgreSQL a new database on the server, migrated, every row copied
-from that SQLite file and \`ANALYZE\`d (${results.postgresCopyMs === null ? '—' : `${(results.postgresCopyMs / 1000).toFixed(0)} s`}), dropped afterwards.
+from that SQLite file and \`VACUUM ANALYZE\`d (${results.postgresCopyMs === null ? '—' : `${(results.postgresCopyMs / 1000).toFixed(0)} s`}), dropped afterwards.
 
 **Filters.** "Today" is ${TODAY} (the demo's now). A quarter: ${range(scope.periods.quarter)}; a year: ${range(scope.periods.year)};
 all ${SIZES.months} months: ${range(scope.periods.whole)}. All places: the ids of all ${scope.places.length} rows of \`locations\`; one place:
@@ -743,8 +753,8 @@ ${scope.place.name}; one course: \`${scope.courseId}\` (all places).${results.di
 
 ${verdictLine}
 
-| Report | Database | n | Median | p95 | Spread: min – max (IQR) | Budget | Result |
-| --- | --- | ---: | ---: | ---: | --- | ---: | --- |
+| Report | Database | n | Median | p95 | Spread: min – max (IQR) | Node CPU (median) | Budget | Result |
+| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |
 ${resultRows.join('\n')}
 
 Where the time goes: the statements each report sends, each run alone ${STATEMENT_RUNS} times with the
@@ -764,9 +774,12 @@ figure" shows); for the CSV export what \`/office/reports/export?table=locations
 \`loadReport\`: \`buildReport\` for the year, \`figureTable('de', 'locations', …)\` with the place
 names, \`toCsv\`. Each report first runs once untimed; then ${SIZES.runs} rounds run every report once, one
 after the other, so a busy moment spreads over all of them. Time is \`performance.now()\` around
-the awaited call, results included. Median and p95 are nearest-rank; a report meets the budget
-when its p95 is within ${BUDGET_MS} ms. The statements are captured with a Kysely plugin on one more
-run and compiled as sent.
+the awaited call, results included; "Node CPU" is \`process.cpuUsage()\` over the same call (user
+and system time of this process: on SQLite nearly all the work, on PostgreSQL the driver and the
+JavaScript, not the server's), which a busy machine inflates less than the wall time. Median and
+p95 are nearest-rank; a report meets the budget when its p95 is within ${BUDGET_MS} ms. The
+statements are captured with a Kysely plugin on one more run (subqueries as part of their
+statement) and compiled as sent.
 
 ${REPORTS_MARKERS[1]}`;
 }
