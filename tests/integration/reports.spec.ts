@@ -136,7 +136,7 @@ const Q1_REPORT: Report = {
 		language: [
 			{ key: 'de', learners: c(6) }, // anna bernd carla emil fatma jonas
 			{ key: 'en', learners: small }, // dana hans
-			{ key: 'tr', learners: small } // lena
+			{ key: 'pl', learners: small } // lena
 		],
 		withoutConsent: small // gerd ilse
 	}
@@ -178,7 +178,7 @@ const Q1_CO_REPORT: Report = {
 		language: [
 			{ key: 'de', learners: small }, // anna bernd carla emil
 			{ key: 'en', learners: small }, // dana
-			{ key: 'tr', learners: small } // lena
+			{ key: 'pl', learners: small } // lena
 		],
 		withoutConsent: small // gerd
 	}
@@ -355,7 +355,7 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 				'Zielgruppe;Ältere Menschen;6',
 				'Sprache;Deutsch;6',
 				'Sprache;Englisch;< 5',
-				'Sprache;tr;< 5',
+				'Sprache;pl;< 5',
 				'Ohne Zustimmung;;< 5'
 			])
 		);

@@ -25,7 +25,7 @@
  *   Ilse   SEN  (no)    -       -               de
  *   Jonas  SEN  yes     65-74   older-resident  de
  *   Karl   OFF  yes     85-plus other           de   only ever at OFF
- *   Lena   LIB  yes     30-49   newcomer        tr
+ *   Lena   LIB  yes     30-49   newcomer        pl   (a language this version does not offer)
  *
  * Sessions (v = vera, w = walter, x = xaver):
  *   id                  place date        time         courses  vols  status
@@ -85,6 +85,7 @@
  */
 import type { Kysely } from 'kysely';
 import { formatHlc } from '../../../src/lib/domain/hlc';
+import { rebuildReportFacts } from '../../../src/lib/server/reports/facts';
 import type { Database } from '../../../src/lib/server/db/schema';
 
 export const LIB = 'loc-library';
@@ -127,7 +128,7 @@ const LEARNERS: LearnerSpec[] = [
 	{ name: 'Ilse', home: SEN, consent: '', age: '', target: '', lang: 'de' },
 	{ name: 'Jonas', home: SEN, consent: 'yes', age: '65-74', target: 'older-resident', lang: 'de' },
 	{ name: 'Karl', home: OFF, consent: 'yes', age: '85-plus', target: 'other', lang: 'de' },
-	{ name: 'Lena', home: LIB, consent: 'yes', age: '30-49', target: 'newcomer', lang: 'tr' }
+	{ name: 'Lena', home: LIB, consent: 'yes', age: '30-49', target: 'newcomer', lang: 'pl' }
 ];
 
 /** [id, place, date, start, end, courses, volunteers, status, title] */
@@ -381,4 +382,6 @@ export async function seedReportData(db: Kysely<Database>): Promise<void> {
 			}))
 		)
 		.execute();
+	// The rows went in directly, past the writes that keep the report facts: make them now.
+	await rebuildReportFacts(db);
 }

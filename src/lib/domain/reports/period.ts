@@ -90,3 +90,42 @@ export function quarterOf(date: LocalDate): string {
 	const [year, month] = date.split('-').map(Number) as [number, number];
 	return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
 }
+
+/**
+ * A run of days split the way the report tables store attendance: the whole calendar months
+ * inside it (first and last, `YYYY-MM`, or null when none is whole) and the days before and
+ * after them, at most two runs, which come from the day-by-day records.
+ */
+export interface MonthSplit {
+	months: { first: string; last: string } | null;
+	days: Period[];
+}
+
+export function splitByMonths(period: Period): MonthSplit {
+	const all = monthsOf(period);
+	const whole = all.filter((month) => {
+		const [from, to] = monthBounds(month);
+		return from >= period.from && to <= period.to;
+	});
+	if (whole.length === 0) return { months: null, days: [period] };
+	const first = whole[0]!;
+	const last = whole[whole.length - 1]!;
+	const days: Period[] = [];
+	const firstDay = monthBounds(first)[0];
+	const lastDay = monthBounds(last)[1];
+	if (period.from < firstDay) days.push({ from: period.from, to: dayBefore(firstDay) });
+	if (lastDay < period.to) days.push({ from: dayAfter(lastDay), to: period.to });
+	return { months: { first, last }, days };
+}
+
+function monthBounds(month: string): [LocalDate, LocalDate] {
+	const [year, m] = month.split('-').map(Number) as [number, number];
+	return [`${month}-01`, lastDayOfMonth(year, m)];
+}
+
+const shift = (date: string, by: number) => {
+	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+	return new Date(Date.UTC(y, m - 1, d + by)).toISOString().slice(0, 10);
+};
+const dayBefore = (date: string) => shift(date, -1);
+const dayAfter = (date: string) => shift(date, 1);

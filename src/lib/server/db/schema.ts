@@ -257,6 +257,81 @@ export interface LocationLearnersTable {
 	learner_id: string;
 }
 
+/*
+ * Report facts (migration 006): tables derived from attendance, sessions and progress events,
+ * kept up to date in the same transaction as every write to those (`server/reports/facts.ts`),
+ * so a report reads a few small, indexed tables instead of joining the raw records. Learners
+ * and places are numbered for them (`no`); months are numbers like 202611.
+ */
+
+export interface FactLearnersTable {
+	no: Generated<number>;
+	learner_id: string;
+}
+
+export interface FactPlacesTable {
+	no: Generated<number>;
+	location_id: string;
+}
+
+/** A learner who came (present or late) to a session that was not cancelled. */
+export interface AttendanceFactsTable {
+	session_id: string;
+	learner_id: string;
+	learner_no: number;
+	location_no: number;
+	date: string;
+	month: number;
+}
+
+/** Each learner's first attendance ever (of the facts above). */
+export interface FirstAttendanceTable {
+	learner_no: number;
+	date: string;
+}
+
+/** The courses a session is about, one row each (the session keeps them as one text). */
+export interface SessionCoursesTable {
+	session_id: string;
+	course_id: string;
+}
+
+/** A learner's attendances at one place in one month. */
+export interface AttendanceMonthsTable {
+	month: number;
+	location_no: number;
+	learner_no: number;
+	visits: number;
+}
+
+/** The same per course: attendances at sessions about that course. */
+export interface AttendanceCourseMonthsTable {
+	month: number;
+	course_id: string;
+	location_no: number;
+	learner_no: number;
+	visits: number;
+}
+
+/** Every lesson-completed event, with the local day and the place it counts for. */
+export interface LessonCompletionsTable {
+	event_id: string;
+	learner_no: number;
+	course_id: string;
+	lesson_id: string;
+	day: string;
+	location_no: number | null;
+}
+
+/** A learner's first completion of each lesson: a course is completed when all its lessons are. */
+export interface LessonFirstsTable {
+	learner_no: number;
+	course_id: string;
+	lesson_id: string;
+	first_hlc: string;
+	location_no: number | null;
+}
+
 export interface Database {
 	devices: DevicesTable;
 	mutations: MutationsTable;
@@ -279,4 +354,13 @@ export interface Database {
 	attendance: AttendanceTable;
 	session_history: SessionHistoryTable;
 	location_learners: LocationLearnersTable;
+	fact_learners: FactLearnersTable;
+	fact_places: FactPlacesTable;
+	attendance_facts: AttendanceFactsTable;
+	first_attendance: FirstAttendanceTable;
+	session_courses: SessionCoursesTable;
+	attendance_months: AttendanceMonthsTable;
+	attendance_course_months: AttendanceCourseMonthsTable;
+	lesson_completions: LessonCompletionsTable;
+	lesson_firsts: LessonFirstsTable;
 }

@@ -16,14 +16,28 @@
  * - a **course completed** is a learner who, within the period, completed the last lesson of a
  *   course they had not completed before;
  * - **volunteer hours** are each held session's length times the volunteers running it.
+ *
+ * The counts come from the report facts (`facts.ts`), aggregated by the database: whole months
+ * from the month tables, the broken months at a period's ends day by day.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { people } from '../../domain/reports/suppression';
 import type { AttributeCounts, FigureRow, Report } from '../../domain/reports/report';
 import { monthsOf, type Period } from '../../domain/reports/period';
 import { sessionHours } from '../../domain/sessions/session-rules';
 import type { Database } from '../db/schema';
 import { courseCatalogue } from '../content/catalogue';
+import {
+	attributeRows,
+	courseCompletions,
+	lessonCounts,
+	placesOf,
+	visitCounts,
+	type AttributeRow,
+	type Grouping,
+	type VisitCount
+} from './counts';
+import { dayOfStamp } from './stamps';
 
 export interface ReportFilter {
 	period: Period;
@@ -34,88 +48,43 @@ export interface ReportFilter {
 	today: string;
 }
 
-/** Raw tallies of one row before small cells are hidden. */
-class Tally {
+/** What the held sessions of one row add up to. */
+class SessionTally {
 	sessions = 0;
 	hours = 0;
 	volunteers = new Set<string>();
 	volunteerHours = 0;
-	attendances = 0;
-	/** Attendances per learner within this row. */
-	visits = new Map<string, number>();
-	lessons = new Set<string>();
-	courses = new Set<string>();
-
-	/** `since`: the first day of the row's period (the month's, for a month row). */
-	row(key: string, firsts: Map<string, string>, since: string): FigureRow {
-		let fresh = 0;
-		let returning = 0;
-		for (const [learner, visits] of this.visits) {
-			const first = firsts.get(learner);
-			if (first === undefined) continue;
-			if (first >= since) fresh++;
-			if (first < since || visits >= 2) returning++;
-		}
-		return {
-			key,
-			sessions: this.sessions,
-			hours: round(this.hours),
-			volunteers: this.volunteers.size,
-			volunteerHours: round(this.volunteerHours),
-			attendances: people(this.attendances),
-			learners: people(this.visits.size),
-			newLearners: people(fresh),
-			returningLearners: people(returning),
-			lessonsCompleted: people(this.lessons.size),
-			coursesCompleted: people(this.courses.size)
-		};
-	}
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
-const ATTENDED = ['present', 'late'];
+const GROUPINGS: Grouping[] = ['total', 'location', 'month', 'course'];
 
-function tallyOf(map: Map<string, Tally>, key: string): Tally {
-	let tally = map.get(key);
-	if (!tally) map.set(key, (tally = new Tally()));
-	return tally;
+/** The days of the period on which sessions have been held: none when it lies in the future. */
+function heldPeriod(filter: ReportFilter): Period | null {
+	const to = filter.period.to < filter.today ? filter.period.to : filter.today;
+	return to >= filter.period.from ? { from: filter.period.from, to } : null;
 }
 
-/** The clock stamp that sorts before every stamp of that local day (`hlc` strings sort by ms). */
-function stampAt(date: string): string {
-	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-	return String(new Date(y, m - 1, d).getTime()).padStart(15, '0');
-}
-
-function nextDay(date: string): string {
-	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-	return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-function monthOfStamp(stamp: string): string {
-	const date = new Date(Number(stamp.slice(0, 15)));
-	return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
-}
-
-/** Held sessions of the filter, as a query to reuse inside others. */
-function heldSessions(db: Kysely<Database>, filter: ReportFilter) {
-	const until = filter.period.to < filter.today ? filter.period.to : filter.today;
+/** Held sessions of the filter, with what a row needs of them. */
+function heldSessions(db: Kysely<Database>, filter: ReportFilter, held: Period) {
 	return db
 		.selectFrom('training_sessions as s')
 		.where('s.location_id', 'in', filter.locationIds.length ? filter.locationIds : [''])
-		.where('s.date', '>=', filter.period.from)
-		.where('s.date', '<=', until)
+		.where('s.date', '>=', held.from)
+		.where('s.date', '<=', held.to)
 		.where('s.status', '!=', 'cancelled')
 		.$if(filter.courseId !== null, (q) =>
-			q.where(sql<boolean>`(',' || s.course_ids || ',') like ${`%,${filter.courseId},%`}`)
-		);
-}
-
-export async function buildReport(db: Kysely<Database>, filter: ReportFilter): Promise<Report> {
-	const { period } = filter;
-	const sessions = await heldSessions(db, filter)
+			q.where((eb) =>
+				eb.exists(
+					eb
+						.selectFrom('session_courses as c')
+						.whereRef('c.session_id', '=', 's.id')
+						.where('c.course_id', '=', filter.courseId!)
+						.select('c.course_id')
+				)
+			)
+		)
 		.select([
-			's.id',
 			's.location_id',
 			's.date',
 			's.start_time',
@@ -124,94 +93,119 @@ export async function buildReport(db: Kysely<Database>, filter: ReportFilter): P
 			's.volunteer_ids'
 		])
 		.execute();
-	const attendance = await heldSessions(db, filter)
-		.innerJoin('attendance as a', 'a.session_id', 's.id')
-		.where('a.status', 'in', ATTENDED)
-		.select(['a.session_id', 'a.learner_id'])
-		.execute();
-	const [histories, attributes, completions] = await Promise.all([
-		learnerHistories(db, filter),
-		attributeRows(db, filter),
-		lessonCompletions(db, filter)
+}
+
+export async function buildReport(db: Kysely<Database>, filter: ReportFilter): Promise<Report> {
+	const { period } = filter;
+	const held = heldPeriod(filter);
+	const places = await placesOf(db, filter);
+	const [sessions, visits, lessons, courses, attributes] = await Promise.all([
+		held ? heldSessions(db, filter, held) : [],
+		Promise.all(GROUPINGS.map((g) => (held ? visitCounts(db, filter, places, held, g) : []))),
+		Promise.all(GROUPINGS.map((g) => lessonCounts(db, filter, places, g))),
+		courseCompletions(db, filter, places),
+		held ? attributeRows(db, filter, places, held) : []
 	]);
 
-	const total = new Tally();
-	const byLocation = new Map<string, Tally>(filter.locationIds.map((id) => [id, new Tally()]));
-	const byCourse = new Map<string, Tally>();
-	const byMonth = new Map<string, Tally>(monthsOf(period).map((m) => [m, new Tally()]));
-	const courseList = (text: string) => text.split(',').filter(Boolean);
-	const relevantCourses = (text: string) =>
-		courseList(text).filter((c) => filter.courseId === null || c === filter.courseId);
-
-	const sessionById = new Map(sessions.map((s) => [s.id, s]));
+	const tallies = new Map<Grouping, Map<string, SessionTally>>(
+		GROUPINGS.map((g) => [g, new Map<string, SessionTally>()])
+	);
+	const tallyOf = (grouping: Grouping, key: string) => {
+		const map = tallies.get(grouping)!;
+		let tally = map.get(key);
+		if (!tally) map.set(key, (tally = new SessionTally()));
+		return tally;
+	};
+	const listOf = (text: string) => text.split(',').filter(Boolean);
 	for (const s of sessions) {
 		const hours = sessionHours(s.start_time, s.end_time);
-		const volunteers = courseList(s.volunteer_ids);
-		const groups = [
-			total,
-			tallyOf(byLocation, s.location_id),
-			tallyOf(byMonth, s.date.slice(0, 7)),
-			...relevantCourses(s.course_ids).map((c) => tallyOf(byCourse, c))
-		];
-		for (const tally of groups) {
+		const volunteers = listOf(s.volunteer_ids);
+		const courseIds = listOf(s.course_ids).filter(
+			(c) => filter.courseId === null || c === filter.courseId
+		);
+		for (const tally of [
+			tallyOf('total', 'total'),
+			tallyOf('location', s.location_id),
+			tallyOf('month', s.date.slice(0, 7)),
+			...courseIds.map((c) => tallyOf('course', c))
+		]) {
 			tally.sessions++;
 			tally.hours += hours;
 			tally.volunteerHours += hours * volunteers.length;
 			for (const v of volunteers) tally.volunteers.add(v);
 		}
 	}
-	for (const row of attendance) {
-		const s = sessionById.get(row.session_id);
-		if (!s) continue;
-		const groups = [
-			total,
-			tallyOf(byLocation, s.location_id),
-			tallyOf(byMonth, s.date.slice(0, 7)),
-			...relevantCourses(s.course_ids).map((c) => tallyOf(byCourse, c))
-		];
-		for (const tally of groups) {
-			tally.attendances++;
-			tally.visits.set(row.learner_id, (tally.visits.get(row.learner_id) ?? 0) + 1);
-		}
-	}
-	for (const done of completions.lessons) {
-		const key = `${done.learner_id}|${done.course_id}|${done.lesson_id}`;
-		for (const tally of [
-			total,
-			tallyOf(byLocation, done.location_id ?? ''),
-			tallyOf(byMonth, monthOfStamp(done.hlc)),
-			tallyOf(byCourse, done.course_id)
-		]) {
-			tally.lessons.add(key);
-		}
-	}
-	for (const done of completions.courses) {
-		const key = `${done.learnerId}|${done.courseId}`;
-		for (const tally of [
-			total,
-			tallyOf(byLocation, done.locationId ?? ''),
-			tallyOf(byMonth, monthOfStamp(done.hlc)),
-			tallyOf(byCourse, done.courseId)
-		]) {
-			tally.courses.add(key);
-		}
-	}
-	byLocation.delete('');
 
-	const rows = (map: Map<string, Tally>, since: (key: string) => string = () => period.from) =>
-		[...map].map(([key, tally]) => tally.row(key, histories, since(key)));
-	const catalogue = courseCatalogue().map((c) => c.id);
-	const courseRows = rows(byCourse).sort(
-		(a, b) => indexIn(catalogue, a.key) - indexIn(catalogue, b.key) || a.key.localeCompare(b.key)
+	const completed = new Map<Grouping, Map<string, number>>(
+		GROUPINGS.map((g) => [g, new Map<string, number>()])
 	);
+	for (const done of courses) {
+		const keys: [Grouping, string][] = [
+			['total', 'total'],
+			['location', done.locationId],
+			['month', dayOfStamp(done.hlc).slice(0, 7)],
+			['course', done.courseId]
+		];
+		for (const [grouping, key] of keys) {
+			const map = completed.get(grouping)!;
+			map.set(key, (map.get(key) ?? 0) + 1);
+		}
+	}
+
+	const rowsOf = (grouping: Grouping, keys: Iterable<string>): FigureRow[] => {
+		const index = GROUPINGS.indexOf(grouping);
+		const visitBy = new Map(visits[index]!.map((v) => [v.key, v]));
+		return [...new Set(keys)].map((key) =>
+			figureRow(
+				key,
+				tallies.get(grouping)!.get(key),
+				visitBy.get(key),
+				lessons[index]!.get(key) ?? 0,
+				completed.get(grouping)!.get(key) ?? 0
+			)
+		);
+	};
+	const seen = (grouping: Grouping) => {
+		const index = GROUPINGS.indexOf(grouping);
+		return [
+			...tallies.get(grouping)!.keys(),
+			...visits[index]!.map((v) => v.key),
+			...lessons[index]!.keys(),
+			...completed.get(grouping)!.keys()
+		];
+	};
+	const catalogue = courseCatalogue().map((c) => c.id);
+	const visitTotal = visits[0]![0];
 	return {
-		total: total.row('total', histories, period.from),
-		byLocation: rows(byLocation),
-		byCourse: courseRows,
-		byMonth: rows(byMonth, (month) =>
-			`${month}-01` > period.from ? `${month}-01` : period.from
-		).sort((a, b) => a.key.localeCompare(b.key)),
-		attributes: countAttributes(new Set(total.visits.keys()), attributes)
+		total: rowsOf('total', ['total'])[0]!,
+		byLocation: rowsOf('location', filter.locationIds),
+		byCourse: rowsOf('course', seen('course')).sort(
+			(a, b) => indexIn(catalogue, a.key) - indexIn(catalogue, b.key) || a.key.localeCompare(b.key)
+		),
+		byMonth: rowsOf('month', monthsOf(period)),
+		attributes: countAttributes(visitTotal?.learners ?? 0, attributes)
+	};
+}
+
+function figureRow(
+	key: string,
+	sessions: SessionTally | undefined,
+	visits: VisitCount | undefined,
+	lessons: number,
+	courses: number
+): FigureRow {
+	return {
+		key,
+		sessions: sessions?.sessions ?? 0,
+		hours: round(sessions?.hours ?? 0),
+		volunteers: sessions?.volunteers.size ?? 0,
+		volunteerHours: round(sessions?.volunteerHours ?? 0),
+		attendances: people(visits?.attendances ?? 0),
+		learners: people(visits?.learners ?? 0),
+		newLearners: people(visits?.newLearners ?? 0),
+		returningLearners: people(visits?.returningLearners ?? 0),
+		lessonsCompleted: people(lessons),
+		coursesCompleted: people(courses)
 	};
 }
 
@@ -220,127 +214,23 @@ const indexIn = (list: string[], key: string) => {
 	return i === -1 ? list.length : i;
 };
 
-/** The date of each of the period's learners' first attendance ever, at any place. */
-async function learnerHistories(
-	db: Kysely<Database>,
-	filter: ReportFilter
-): Promise<Map<string, string>> {
-	const inPeriod = heldSessions(db, filter)
-		.innerJoin('attendance as a2', 'a2.session_id', 's.id')
-		.where('a2.status', 'in', ATTENDED)
-		.select('a2.learner_id');
-	const rows = await db
-		.selectFrom('attendance as a')
-		.innerJoin('training_sessions as t', 't.id', 'a.session_id')
-		.where('a.status', 'in', ATTENDED)
-		.where('t.status', '!=', 'cancelled')
-		.where('t.date', '<=', filter.period.to)
-		.where('a.learner_id', 'in', inPeriod)
-		.groupBy('a.learner_id')
-		.select((eb) => ['a.learner_id', eb.fn.min('t.date').as('first')])
-		.execute();
-	return new Map(rows.map((r) => [r.learner_id, String(r.first)]));
-}
-
-async function attributeRows(db: Kysely<Database>, filter: ReportFilter) {
-	const inPeriod = heldSessions(db, filter)
-		.innerJoin('attendance as a', 'a.session_id', 's.id')
-		.where('a.status', 'in', ATTENDED)
-		.select('a.learner_id');
-	return db
-		.selectFrom('learners')
-		.where('id', 'in', inPeriod)
-		.select(['id', 'consent', 'age_group', 'target_group', 'lang'])
-		.execute();
-}
-
-function countAttributes(
-	learners: Set<string>,
-	rows: { id: string; consent: string; age_group: string; target_group: string; lang: string }[]
-): AttributeCounts {
-	const byKey = (pick: (r: (typeof rows)[number]) => string) => {
+function countAttributes(learners: number, rows: AttributeRow[]): AttributeCounts {
+	const consented = rows.filter((r) => r.consent === 'yes');
+	const byKey = (pick: (r: AttributeRow) => string) => {
 		const counts = new Map<string, number>();
-		for (const r of rows) {
-			if (!learners.has(r.id) || r.consent !== 'yes') continue;
+		for (const r of consented) {
 			const key = pick(r) || 'unknown';
-			counts.set(key, (counts.get(key) ?? 0) + 1);
+			counts.set(key, (counts.get(key) ?? 0) + r.n);
 		}
 		return [...counts]
 			.sort(([a], [b]) => a.localeCompare(b))
 			.map(([key, n]) => ({ key, learners: people(n) }));
 	};
-	const without = rows.filter((r) => learners.has(r.id) && r.consent !== 'yes').length;
+	const withConsent = consented.reduce((n, r) => n + r.n, 0);
 	return {
 		ageGroup: byKey((r) => r.age_group),
 		targetGroup: byKey((r) => r.target_group),
 		language: byKey((r) => r.lang),
-		withoutConsent: people(without)
+		withoutConsent: people(learners - withConsent)
 	};
-}
-
-interface Completions {
-	lessons: {
-		learner_id: string;
-		course_id: string;
-		lesson_id: string;
-		hlc: string;
-		location_id: string | null;
-	}[];
-	courses: { learnerId: string; courseId: string; hlc: string; locationId: string | null }[];
-}
-
-/** Lessons completed in the period at the chosen places, and the courses they completed. */
-async function lessonCompletions(db: Kysely<Database>, filter: ReportFilter): Promise<Completions> {
-	const from = stampAt(filter.period.from);
-	const to = stampAt(nextDay(filter.period.to));
-	const place = sql<string | null>`coalesce(d.location_id, l.home_location_id)`;
-	const lessons = await db
-		.selectFrom('progress_events as pe')
-		.leftJoin('devices as d', 'd.id', 'pe.device_id')
-		.leftJoin('learners as l', 'l.id', 'pe.learner_id')
-		.where('pe.type', '=', 'lesson-completed')
-		.where('pe.hlc', '>=', from)
-		.where('pe.hlc', '<', to)
-		.where(place, 'in', filter.locationIds.length ? filter.locationIds : [''])
-		.$if(filter.courseId !== null, (q) => q.where('pe.course_id', '=', filter.courseId!))
-		.select(['pe.learner_id', 'pe.course_id', 'pe.lesson_id', 'pe.hlc', place.as('location_id')])
-		.orderBy('pe.hlc')
-		.execute();
-	if (lessons.length === 0) return { lessons, courses: [] };
-
-	// Which of these learners had, by the period's end, completed every lesson of a course.
-	const learnerIds = [...new Set(lessons.map((l) => l.learner_id))];
-	const done = new Map<string, Map<string, string>>(); // learner|course → lesson → first stamp
-	for (let i = 0; i < learnerIds.length; i += 500) {
-		const rows = await db
-			.selectFrom('progress_events')
-			.where('type', '=', 'lesson-completed')
-			.where('hlc', '<', to)
-			.where('learner_id', 'in', learnerIds.slice(i, i + 500))
-			.groupBy(['learner_id', 'course_id', 'lesson_id'])
-			.select((eb) => ['learner_id', 'course_id', 'lesson_id', eb.fn.min('hlc').as('first')])
-			.execute();
-		for (const r of rows) {
-			const key = `${r.learner_id}|${r.course_id}`;
-			const lessonsDone = done.get(key) ?? new Map<string, string>();
-			lessonsDone.set(r.lesson_id, String(r.first));
-			done.set(key, lessonsDone);
-		}
-	}
-	const lastInPeriod = new Map(lessons.map((l) => [`${l.learner_id}|${l.course_id}`, l]));
-	const courses: Completions['courses'] = [];
-	for (const course of courseCatalogue()) {
-		if (filter.courseId !== null && course.id !== filter.courseId) continue;
-		for (const [key, lessonsDone] of done) {
-			const [learnerId, courseId] = key.split('|') as [string, string];
-			if (courseId !== course.id) continue;
-			const stamps = course.lessonIds.map((id) => lessonsDone.get(id));
-			if (stamps.some((s) => s === undefined)) continue;
-			const completedAt = (stamps as string[]).reduce((a, b) => (a > b ? a : b));
-			const event = lastInPeriod.get(key);
-			if (completedAt < from || !event) continue;
-			courses.push({ learnerId, courseId, hlc: completedAt, locationId: event.location_id });
-		}
-	}
-	return { lessons, courses };
 }

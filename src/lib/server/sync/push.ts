@@ -25,6 +25,7 @@ import {
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
 import type { Database, ProgressEventsTable } from '../db/schema';
+import { recordLessonCompletions } from '../reports/facts';
 import { applyCard } from '../auth/cards';
 import { noteSequence, touchDevice } from './devices';
 import { AttendancePayload, SessionPayload } from '../../sync/sessions';
@@ -466,6 +467,12 @@ async function applyProgressBatch(
 				.execute();
 		}
 		for (const row of stored) claimed.add(row.id);
+		const storedIds = new Set(stored.map((row) => row.id));
+		await recordLessonCompletions(
+			tx,
+			deviceId,
+			events.filter((e) => e.type === 'lesson-completed' && storedIds.has(e.id))
+		);
 		await tx
 			.insertInto('device_learners')
 			.values([...batchOf.keys()].map((learner_id) => ({ device_id: deviceId, learner_id })))

@@ -21,6 +21,7 @@ import type { Mutation } from '../../sync/protocol';
 import type { AttendancePayload, SessionPayload } from '../../sync/sessions';
 import type { OfficeDatabase } from '../db/connection';
 import type { Database } from '../db/schema';
+import { refreshSessionFacts } from '../reports/facts';
 
 type Tx = Transaction<Database>;
 
@@ -217,6 +218,7 @@ export async function applySession(
 			})
 			.execute();
 	}
+	await refreshSessionFacts(tx, payload.id);
 	await logPlaceChange(tx, 'session', payload.id, '', payload.locationId, now);
 	return 'accepted';
 }
@@ -350,6 +352,7 @@ export async function applyAttendance(
 			.values({ session_id: payload.sessionId, learner_id: payload.learnerId, ...columns })
 			.execute();
 	}
+	await refreshSessionFacts(tx, payload.sessionId, [payload.learnerId]);
 	await logPlaceChange(tx, 'attendance', key, payload.learnerId, session.location_id, now);
 	return 'accepted';
 }

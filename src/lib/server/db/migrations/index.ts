@@ -6,6 +6,7 @@ import { accountTables } from './002-accounts';
 import { progressBatches } from './003-progress-batches';
 import { sessionTables } from './004-sessions';
 import { reportingTables } from './005-reporting';
+import { reportFacts } from './006-report-facts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
@@ -13,6 +14,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 		'002-accounts': accountTables(dialect),
 		'003-progress-batches': progressBatches(),
 		'004-sessions': sessionTables(),
-		'005-reporting': reportingTables()
+		'005-reporting': reportingTables(),
+		'006-report-facts': reportFacts(dialect)
 	};
 }

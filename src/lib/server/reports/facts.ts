@@ -1,0 +1,414 @@
+/**
+ * The report facts: small tables derived from sessions, attendance and progress events, so that
+ * a report on a year of a whole county reads a few indexed tables instead of joining a million
+ * raw rows (docs/benchmarks.md, "Reports"). They are written in the same transaction as the
+ * records they come from, so they can never disagree with them; `rebuildReportFacts` makes them
+ * again from the records (the migration that added them, and tests that load records directly).
+ *
+ * - `fact_learners`, `fact_places`: a number for each learner and place that has facts.
+ * - `attendance_facts`: who came (present or late) to which session that was not cancelled, with
+ *   the session's place, date and month; whether a session was held (its date not in the
+ *   future) is decided when a report is read. `first_attendance`: each learner's earliest.
+ * - `session_courses`: the courses of each session, one row each.
+ * - `attendance_months`, `attendance_course_months`: attendances per learner, place and month
+ *   (and course), for the whole months of a report period.
+ * - `lesson_completions`: every lesson-completed event, with its local day and the place it
+ *   counts for (the tablet's place; a learner's own device counts for their home place).
+ * - `lesson_firsts`: each learner's first completion of each lesson.
+ */
+import { sql, type Kysely } from 'kysely';
+import { ATTENDANCE_STATUSES, attended } from '../../domain/sessions/attendance';
+import type { Database } from '../db/schema';
+import { dayOfStamp } from './stamps';
+
+type Db = Kysely<Database>;
+
+const CHUNK = 500;
+const ATTENDED = ATTENDANCE_STATUSES.filter(attended);
+
+const coursesOf = (text: string) => [...new Set(text.split(',').filter(Boolean))];
+
+/** 2026-11-03 → 202611: months as numbers group and compare fastest. */
+export const monthNumber = (date: string) => Number(date.slice(0, 4) + date.slice(5, 7));
+
+function chunks<T>(list: T[], size = CHUNK): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}
+
+/** The numbers of these learners, given out on first sight. */
+export async function learnerNumbers(db: Db, ids: string[]): Promise<Map<string, number>> {
+	const numbers = new Map<string, number>();
+	for (const part of chunks([...new Set(ids)])) {
+		await db
+			.insertInto('fact_learners')
+			.values(part.map((learner_id) => ({ learner_id })))
+			.onConflict((oc) => oc.column('learner_id').doNothing())
+			.execute();
+		const rows = await db
+			.selectFrom('fact_learners')
+			.select(['no', 'learner_id'])
+			.where('learner_id', 'in', part)
+			.execute();
+		for (const row of rows) numbers.set(row.learner_id, row.no);
+	}
+	return numbers;
+}
+
+/** The numbers of these places, given out on first sight. */
+export async function placeNumbers(db: Db, ids: string[]): Promise<Map<string, number>> {
+	const wanted = [...new Set(ids)];
+	if (wanted.length === 0) return new Map();
+	await db
+		.insertInto('fact_places')
+		.values(wanted.map((location_id) => ({ location_id })))
+		.onConflict((oc) => oc.column('location_id').doNothing())
+		.execute();
+	const rows = await db
+		.selectFrom('fact_places')
+		.select(['no', 'location_id'])
+		.where('location_id', 'in', wanted)
+		.execute();
+	return new Map(rows.map((row) => [row.location_id, row.no]));
+}
+
+/**
+ * After a session or attendance write: the facts of that session (or of some of its learners)
+ * again, and the month counts and first attendances of everyone whose facts changed. A
+ * session's place never changes, so only these learners and the months before and after the
+ * write are touched.
+ */
+export async function refreshSessionFacts(
+	db: Db,
+	sessionId: string,
+	learnerIds: string[] | null = null
+): Promise<void> {
+	const session = await db
+		.selectFrom('training_sessions')
+		.select(['location_id', 'date', 'status', 'course_ids'])
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+	if (!session) return;
+
+	const before = await db
+		.selectFrom('attendance_facts')
+		.select(['learner_no', 'month'])
+		.where('session_id', '=', sessionId)
+		.$if(learnerIds !== null, (q) => q.where('learner_id', 'in', learnerIds!))
+		.execute();
+	await db
+		.deleteFrom('attendance_facts')
+		.where('session_id', '=', sessionId)
+		.$if(learnerIds !== null, (q) => q.where('learner_id', 'in', learnerIds!))
+		.execute();
+	const came =
+		session.status === 'cancelled'
+			? []
+			: await db
+					.selectFrom('attendance')
+					.select('learner_id')
+					.where('session_id', '=', sessionId)
+					.where('status', 'in', ATTENDED)
+					.$if(learnerIds !== null, (q) => q.where('learner_id', 'in', learnerIds!))
+					.execute();
+	const learners = await learnerNumbers(
+		db,
+		came.map((row) => row.learner_id)
+	);
+	const place = (await placeNumbers(db, [session.location_id])).get(session.location_id)!;
+	const facts = came.map((row) => ({
+		session_id: sessionId,
+		learner_id: row.learner_id,
+		learner_no: learners.get(row.learner_id)!,
+		location_no: place,
+		date: session.date,
+		month: monthNumber(session.date)
+	}));
+	for (const part of chunks(facts)) await db.insertInto('attendance_facts').values(part).execute();
+
+	if (learnerIds === null) {
+		await db.deleteFrom('session_courses').where('session_id', '=', sessionId).execute();
+		const courses = coursesOf(session.course_ids);
+		if (courses.length > 0) {
+			await db
+				.insertInto('session_courses')
+				.values(courses.map((course_id) => ({ session_id: sessionId, course_id })))
+				.execute();
+		}
+	}
+
+	const touched = [...new Set([...before, ...facts].map((f) => f.learner_no))];
+	const months = [...new Set([...before, ...facts].map((f) => f.month))];
+	if (touched.length > 0) await recount(db, touched, months);
+}
+
+/** The month counts of these learners in these months, and their first attendance. */
+async function recount(db: Db, learnerNos: number[], months: number[]): Promise<void> {
+	for (const learners of chunks(learnerNos)) {
+		for (const table of ['attendance_months', 'attendance_course_months'] as const) {
+			await db
+				.deleteFrom(table)
+				.where('learner_no', 'in', learners)
+				.where('month', 'in', months)
+				.execute();
+		}
+		await db
+			.insertInto('attendance_months')
+			.columns(['month', 'location_no', 'learner_no', 'visits'])
+			.expression(
+				db
+					.selectFrom('attendance_facts as f')
+					.where('f.learner_no', 'in', learners)
+					.where('f.month', 'in', months)
+					.groupBy(['f.month', 'f.location_no', 'f.learner_no'])
+					.select((eb) => [
+						'f.month',
+						'f.location_no',
+						'f.learner_no',
+						eb.fn.countAll<number>().as('visits')
+					])
+			)
+			.execute();
+		await db
+			.insertInto('attendance_course_months')
+			.columns(['month', 'course_id', 'location_no', 'learner_no', 'visits'])
+			.expression(
+				db
+					.selectFrom('attendance_facts as f')
+					.innerJoin('session_courses as c', 'c.session_id', 'f.session_id')
+					.where('f.learner_no', 'in', learners)
+					.where('f.month', 'in', months)
+					.groupBy(['f.month', 'c.course_id', 'f.location_no', 'f.learner_no'])
+					.select((eb) => [
+						'f.month',
+						'c.course_id',
+						'f.location_no',
+						'f.learner_no',
+						eb.fn.countAll<number>().as('visits')
+					])
+			)
+			.execute();
+		await db.deleteFrom('first_attendance').where('learner_no', 'in', learners).execute();
+		await db
+			.insertInto('first_attendance')
+			.columns(['learner_no', 'date'])
+			.expression(
+				db
+					.selectFrom('attendance_facts as f')
+					.where('f.learner_no', 'in', learners)
+					.groupBy('f.learner_no')
+					.select((eb) => ['f.learner_no', eb.fn.min('f.date').as('date')])
+			)
+			.execute();
+	}
+}
+
+export interface CompletedLesson {
+	id: string;
+	learnerId: string;
+	courseId: string;
+	lessonId: string;
+	hlc: string;
+}
+
+/**
+ * Newly stored lesson-completed events of one device: their facts, and each lesson's first
+ * completion moved earlier where an event from offline days arrives late.
+ */
+export async function recordLessonCompletions(
+	db: Db,
+	deviceId: string,
+	events: CompletedLesson[]
+): Promise<void> {
+	if (events.length === 0) return;
+	const device = await db
+		.selectFrom('devices')
+		.select('location_id')
+		.where('id', '=', deviceId)
+		.executeTakeFirst();
+	const homes = new Map<string, string | null>();
+	if (!device?.location_id) {
+		for (const part of chunks([...new Set(events.map((e) => e.learnerId))])) {
+			const rows = await db
+				.selectFrom('learners')
+				.select(['id', 'home_location_id'])
+				.where('id', 'in', part)
+				.execute();
+			for (const row of rows) homes.set(row.id, row.home_location_id);
+		}
+	}
+	await insertCompletions(
+		db,
+		events.map((e) => ({ ...e, locationId: device?.location_id ?? homes.get(e.learnerId) ?? null }))
+	);
+}
+
+async function insertCompletions(
+	db: Db,
+	events: (CompletedLesson & { locationId: string | null })[]
+): Promise<void> {
+	const learners = await learnerNumbers(
+		db,
+		events.map((e) => e.learnerId)
+	);
+	const places = await placeNumbers(
+		db,
+		events.flatMap((e) => (e.locationId ? [e.locationId] : []))
+	);
+	const numbered = events.map((e) => ({
+		...e,
+		learnerNo: learners.get(e.learnerId)!,
+		placeNo: e.locationId ? places.get(e.locationId)! : null
+	}));
+	for (const part of chunks(numbered)) {
+		await db
+			.insertInto('lesson_completions')
+			.values(
+				part.map((e) => ({
+					event_id: e.id,
+					learner_no: e.learnerNo,
+					course_id: e.courseId,
+					lesson_id: e.lessonId,
+					day: dayOfStamp(e.hlc),
+					location_no: e.placeNo
+				}))
+			)
+			.onConflict((oc) => oc.column('event_id').doNothing())
+			.execute();
+	}
+	// The earliest of this batch per lesson, then kept only where it is earlier than what is known.
+	const firsts = new Map<string, (typeof numbered)[number]>();
+	for (const e of numbered) {
+		const key = `${e.learnerNo}|${e.courseId}|${e.lessonId}`;
+		const known = firsts.get(key);
+		if (!known || e.hlc < known.hlc) firsts.set(key, e);
+	}
+	for (const part of chunks([...firsts.values()])) {
+		await db
+			.insertInto('lesson_firsts')
+			.values(
+				part.map((e) => ({
+					learner_no: e.learnerNo,
+					course_id: e.courseId,
+					lesson_id: e.lessonId,
+					first_hlc: e.hlc,
+					location_no: e.placeNo
+				}))
+			)
+			.onConflict((oc) =>
+				oc
+					.columns(['learner_no', 'course_id', 'lesson_id'])
+					.doUpdateSet((eb) => ({
+						first_hlc: eb.ref('excluded.first_hlc'),
+						location_no: eb.ref('excluded.location_no')
+					}))
+					.where((eb) => eb('lesson_firsts.first_hlc', '>', eb.ref('excluded.first_hlc')))
+			)
+			.execute();
+	}
+}
+
+/** Every fact again from the records: after the migration that added them, and for tests. */
+export async function rebuildReportFacts(db: Db): Promise<void> {
+	for (const table of [
+		'attendance_facts',
+		'first_attendance',
+		'session_courses',
+		'attendance_months',
+		'attendance_course_months',
+		'lesson_completions',
+		'lesson_firsts'
+	] as const) {
+		await db.deleteFrom(table).execute();
+	}
+	const sessions = await db
+		.selectFrom('training_sessions')
+		.select(['id', 'course_ids', 'location_id'])
+		.execute();
+	const courses = sessions.flatMap((s) =>
+		coursesOf(s.course_ids).map((course_id) => ({ session_id: s.id, course_id }))
+	);
+	for (const part of chunks(courses)) await db.insertInto('session_courses').values(part).execute();
+	await placeNumbers(
+		db,
+		sessions.map((s) => s.location_id)
+	);
+	const attendees = await db
+		.selectFrom('attendance')
+		.select('learner_id')
+		.distinct()
+		.where('status', 'in', ATTENDED)
+		.execute();
+	await learnerNumbers(
+		db,
+		attendees.map((a) => a.learner_id)
+	);
+	await db
+		.insertInto('attendance_facts')
+		.columns(['session_id', 'learner_id', 'learner_no', 'location_no', 'date', 'month'])
+		.expression(
+			db
+				.selectFrom('attendance as a')
+				.innerJoin('training_sessions as s', 's.id', 'a.session_id')
+				.innerJoin('fact_learners as fl', 'fl.learner_id', 'a.learner_id')
+				.innerJoin('fact_places as fp', 'fp.location_id', 's.location_id')
+				.where('a.status', 'in', ATTENDED)
+				.where('s.status', '!=', 'cancelled')
+				.select([
+					'a.session_id',
+					'a.learner_id',
+					'fl.no as learner_no',
+					'fp.no as location_no',
+					's.date',
+					sql<number>`cast(substr(s.date, 1, 4) || substr(s.date, 6, 2) as integer)`.as('month')
+				])
+		)
+		.execute();
+	const months = await db.selectFrom('attendance_facts').select('month').distinct().execute();
+	const learners = await db
+		.selectFrom('attendance_facts')
+		.select('learner_no')
+		.distinct()
+		.execute();
+	await recount(
+		db,
+		learners.map((l) => l.learner_no),
+		months.map((m) => m.month)
+	);
+
+	// Lesson completions in pages by id, so a large city never holds them all at once.
+	let after = '';
+	for (;;) {
+		const page = await db
+			.selectFrom('progress_events as pe')
+			.leftJoin('devices as d', 'd.id', 'pe.device_id')
+			.leftJoin('learners as l', 'l.id', 'pe.learner_id')
+			.where('pe.type', '=', 'lesson-completed')
+			.where('pe.id', '>', after)
+			.orderBy('pe.id')
+			.limit(5000)
+			.select([
+				'pe.id',
+				'pe.learner_id',
+				'pe.course_id',
+				'pe.lesson_id',
+				'pe.hlc',
+				sql<string | null>`coalesce(d.location_id, l.home_location_id)`.as('location_id')
+			])
+			.execute();
+		if (page.length === 0) break;
+		await insertCompletions(
+			db,
+			page.map((e) => ({
+				id: e.id,
+				learnerId: e.learner_id,
+				courseId: e.course_id,
+				lessonId: e.lesson_id,
+				hlc: e.hlc,
+				locationId: e.location_id
+			}))
+		);
+		after = page[page.length - 1]!.id;
+	}
+}
