@@ -37,7 +37,9 @@ const FACT_TABLES = [
 	'attendance_months',
 	'attendance_course_months',
 	'lesson_completions',
-	'lesson_firsts'
+	'lesson_firsts',
+	'session_months',
+	'volunteer_months'
 ] as const satisfies readonly (keyof Database)[];
 
 const DATES = ['2026-09-29', '2026-09-30', '2026-10-01', '2026-10-20', '2026-11-03'];

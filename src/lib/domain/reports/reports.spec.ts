@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { monthsOf, quarterOf, resolvePeriod, splitByMonths, type Period } from './period';
 import { people, peopleText } from './suppression';
 import { BOM, toCsv } from './csv';
+import { sumSessions } from './session-sums';
 
 describe('resolvePeriod', () => {
 	it('turns a month, a quarter and a year into their first and last day', () => {
@@ -79,7 +80,11 @@ describe('splitByMonths', () => {
 
 	it('covers every day of any period exactly once', () => {
 		const day = fc
-			.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z') })
+			.date({
+				min: new Date('2024-01-01T00:00:00Z'),
+				max: new Date('2027-12-31T00:00:00Z'),
+				noInvalidDate: true
+			})
 			.map((d) => d.toISOString().slice(0, 10));
 		fc.assert(
 			fc.property(day, day, (a, b) => {
@@ -137,5 +142,47 @@ describe('toCsv', () => {
 	it('defuses cells that start like a formula, not numbers', () => {
 		const csv = toCsv(['Name', 'n'], [['=HYPERLINK("x")', -3]]);
 		expect(csv.slice(1).split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")";-3`);
+	});
+});
+
+describe('sumSessions', () => {
+	const session = (date: string, courseIds: string, volunteerIds: string, end = '11:30') => ({
+		date,
+		start: '10:00',
+		end,
+		courseIds,
+		volunteerIds
+	});
+
+	it('sums per month, in all and per course, and names each volunteer once', () => {
+		const sums = sumSessions([
+			session('2026-03-03', 'tablet-basics', 'vera,walter'),
+			session('2026-03-10', 'tablet-basics,citizens-office-appointment', 'vera'),
+			session('2026-04-07', 'citizens-office-appointment', 'xaver', '10:45')
+		]);
+		const by = (month: string, courseId: string) =>
+			sums.find((s) => s.month === month && s.courseId === courseId);
+		expect(by('2026-03', '')).toEqual({
+			month: '2026-03',
+			courseId: '',
+			sessions: 2,
+			minutes: 180,
+			volunteerMinutes: 270,
+			volunteers: ['vera', 'walter']
+		});
+		expect(by('2026-03', 'citizens-office-appointment')).toMatchObject({
+			sessions: 1,
+			minutes: 90,
+			volunteers: ['vera']
+		});
+		expect(by('2026-04', '')).toMatchObject({ sessions: 1, minutes: 45, volunteerMinutes: 45 });
+		expect(sums).toHaveLength(5);
+	});
+
+	it('counts an end before the start as no time, not negative time', () => {
+		expect(sumSessions([session('2026-03-03', 'x', 'v', '09:00')])[0]).toMatchObject({
+			sessions: 1,
+			minutes: 0
+		});
 	});
 });

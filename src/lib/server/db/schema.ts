@@ -288,6 +288,31 @@ export interface AttendanceFactsTable {
 export interface FirstAttendanceTable {
 	learner_no: number;
 	date: string;
+	month: number;
+}
+
+/** Sessions held at a place in a month: all (course '') and per course. */
+export interface SessionMonthsTable {
+	month: number;
+	location_no: number;
+	course_id: string;
+	sessions: number;
+	minutes: number;
+	volunteer_minutes: number;
+}
+
+/** Who ran sessions at a place in a month (course '' for all). */
+export interface VolunteerMonthsTable {
+	month: number;
+	location_no: number;
+	course_id: string;
+	staff_id: string;
+}
+
+export interface FactLessonsTable {
+	no: Generated<number>;
+	course_id: string;
+	lesson_id: string;
 }
 
 /** The courses a session is about, one row each (the session keeps them as one text). */
@@ -317,8 +342,8 @@ export interface AttendanceCourseMonthsTable {
 export interface LessonCompletionsTable {
 	event_id: string;
 	learner_no: number;
+	lesson_no: number;
 	course_id: string;
-	lesson_id: string;
 	day: string;
 	location_no: number | null;
 }
@@ -356,6 +381,9 @@ export interface Database {
 	location_learners: LocationLearnersTable;
 	fact_learners: FactLearnersTable;
 	fact_places: FactPlacesTable;
+	fact_lessons: FactLessonsTable;
+	session_months: SessionMonthsTable;
+	volunteer_months: VolunteerMonthsTable;
 	attendance_facts: AttendanceFactsTable;
 	first_attendance: FirstAttendanceTable;
 	session_courses: SessionCoursesTable;

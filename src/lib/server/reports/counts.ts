@@ -126,14 +126,12 @@ export async function visitCounts(
 	const perLearner = column
 		? sql`select ${column} as g, v.learner_no, sum(v.visits) as n from (${rows}) v group by ${column}, v.learner_no`
 		: sql`select 'total' as g, v.learner_no, sum(v.visits) as n from (${rows}) v group by v.learner_no`;
-	// The first day that makes a learner new: for a month row its first day (within the period).
-	const monthStart = sql`cast(p.g as text)`;
-	const since =
+	// New: first attended on or after the row's first day, which is the period's first day or,
+	// for a month row, that month's first day when later (months compare as numbers).
+	const fresh =
 		grouping === 'month'
-			? sql`case when substr(${monthStart}, 1, 4) || '-' || substr(${monthStart}, 5, 2) || '-01' > ${held.from}
-					then substr(${monthStart}, 1, 4) || '-' || substr(${monthStart}, 5, 2) || '-01'
-					else cast(${held.from} as text) end`
-			: sql`cast(${held.from} as text)`;
+			? sql`fa.month >= p.g and fa.date >= ${held.from}`
+			: sql`fa.date >= ${held.from}`;
 	const result = await sql<{
 		g: unknown;
 		learners: number | string;
@@ -141,8 +139,8 @@ export async function visitCounts(
 		fresh: number | string;
 		came_back: number | string;
 	}>`select p.g, count(*) as learners, sum(p.n) as attendances,
-			sum(case when fa.date >= ${since} then 1 else 0 end) as fresh,
-			sum(case when fa.date < ${since} or p.n >= 2 then 1 else 0 end) as came_back
+			sum(case when ${fresh} then 1 else 0 end) as fresh,
+			sum(case when not (${fresh}) or p.n >= 2 then 1 else 0 end) as came_back
 		from (${perLearner}) p
 		join first_attendance fa on fa.learner_no = p.learner_no
 		group by p.g`.execute(db);
@@ -171,7 +169,7 @@ export async function lessonCounts(
 	const course = filter.courseId === null ? sql`` : sql` and l.course_id = ${filter.courseId}`;
 	const result = await sql<{ g: unknown; n: number | string }>`
 		select d.g, count(*) as n from (
-			select distinct ${key} as g, l.learner_no, l.course_id, l.lesson_id
+			select distinct ${key} as g, l.learner_no, l.lesson_no
 			from lesson_completions l
 			where l.day >= ${filter.period.from} and l.day <= ${filter.period.to}
 				and l.location_no in (${inPlaces(places)})${course}

@@ -5,7 +5,8 @@
  * records they come from, so they can never disagree with them; `rebuildReportFacts` makes them
  * again from the records (the migration that added them, and tests that load records directly).
  *
- * - `fact_learners`, `fact_places`: a number for each learner and place that has facts.
+ * - `fact_learners`, `fact_places`, `fact_lessons`: a number for each learner, place and lesson
+ *   that has facts.
  * - `attendance_facts`: who came (present or late) to which session that was not cancelled, with
  *   the session's place, date and month; whether a session was held (its date not in the
  *   future) is decided when a report is read. `first_attendance`: each learner's earliest.
@@ -15,10 +16,13 @@
  * - `lesson_completions`: every lesson-completed event, with its local day and the place it
  *   counts for (the tablet's place; a learner's own device counts for their home place).
  * - `lesson_firsts`: each learner's first completion of each lesson.
+ * - `session_months`, `volunteer_months`: what the sessions of each place and month add up to
+ *   (`domain/reports/session-sums.ts`), and who ran them.
  */
 import { sql, type Kysely } from 'kysely';
 import { ATTENDANCE_STATUSES, attended } from '../../domain/sessions/attendance';
 import type { Database } from '../db/schema';
+import { sumSessions } from '../../domain/reports/session-sums';
 import { dayOfStamp } from './stamps';
 
 type Db = Kysely<Database>;
@@ -73,6 +77,30 @@ export async function placeNumbers(db: Db, ids: string[]): Promise<Map<string, n
 	return new Map(rows.map((row) => [row.location_id, row.no]));
 }
 
+/** The numbers of these lessons of courses, given out on first sight ("course|lesson" keys). */
+async function lessonNumbers(
+	db: Db,
+	lessons: { courseId: string; lessonId: string }[]
+): Promise<Map<string, number>> {
+	const key = (courseId: string, lessonId: string) => `${courseId}|${lessonId}`;
+	const wanted = [...new Map(lessons.map((l) => [key(l.courseId, l.lessonId), l])).values()];
+	const numbers = new Map<string, number>();
+	for (const part of chunks(wanted)) {
+		await db
+			.insertInto('fact_lessons')
+			.values(part.map((l) => ({ course_id: l.courseId, lesson_id: l.lessonId })))
+			.onConflict((oc) => oc.columns(['course_id', 'lesson_id']).doNothing())
+			.execute();
+		const rows = await db
+			.selectFrom('fact_lessons')
+			.select(['no', 'course_id', 'lesson_id'])
+			.where('course_id', 'in', [...new Set(part.map((l) => l.courseId))])
+			.execute();
+		for (const row of rows) numbers.set(key(row.course_id, row.lesson_id), row.no);
+	}
+	return numbers;
+}
+
 /**
  * After a session or attendance write: the facts of that session (or of some of its learners)
  * again, and the month counts and first attendances of everyone whose facts changed. A
@@ -82,7 +110,8 @@ export async function placeNumbers(db: Db, ids: string[]): Promise<Map<string, n
 export async function refreshSessionFacts(
 	db: Db,
 	sessionId: string,
-	learnerIds: string[] | null = null
+	learnerIds: string[] | null = null,
+	previousDate: string | null = null
 ): Promise<void> {
 	const session = await db
 		.selectFrom('training_sessions')
@@ -128,6 +157,8 @@ export async function refreshSessionFacts(
 	for (const part of chunks(facts)) await db.insertInto('attendance_facts').values(part).execute();
 
 	if (learnerIds === null) {
+		const months = [session.date, previousDate ?? session.date].map((d) => d.slice(0, 7));
+		await recountSessionMonths(db, session.location_id, [...new Set(months)]);
 		await db.deleteFrom('session_courses').where('session_id', '=', sessionId).execute();
 		const courses = coursesOf(session.course_ids);
 		if (courses.length > 0) {
@@ -141,6 +172,70 @@ export async function refreshSessionFacts(
 	const touched = [...new Set([...before, ...facts].map((f) => f.learner_no))];
 	const months = [...new Set([...before, ...facts].map((f) => f.month))];
 	if (touched.length > 0) await recount(db, touched, months);
+}
+
+/** What the sessions of a place add up to in these months (`YYYY-MM`), again from the records. */
+async function recountSessionMonths(db: Db, locationId: string, months: string[]): Promise<void> {
+	const place = (await placeNumbers(db, [locationId])).get(locationId)!;
+	const numbers = months.map(monthNumber);
+	await db
+		.deleteFrom('session_months')
+		.where('location_no', '=', place)
+		.where('month', 'in', numbers)
+		.execute();
+	await db
+		.deleteFrom('volunteer_months')
+		.where('location_no', '=', place)
+		.where('month', 'in', numbers)
+		.execute();
+	const sessions = await db
+		.selectFrom('training_sessions')
+		.select(['date', 'start_time', 'end_time', 'course_ids', 'volunteer_ids'])
+		.where('location_id', '=', locationId)
+		.where('status', '!=', 'cancelled')
+		.where(sql<string>`substr(date, 1, 7)`, 'in', months)
+		.execute();
+	await insertSessionSums(db, place, sessions);
+}
+
+async function insertSessionSums(
+	db: Db,
+	place: number,
+	sessions: {
+		date: string;
+		start_time: string;
+		end_time: string;
+		course_ids: string;
+		volunteer_ids: string;
+	}[]
+): Promise<void> {
+	const sums = sumSessions(
+		sessions.map((s) => ({
+			date: s.date,
+			start: s.start_time,
+			end: s.end_time,
+			courseIds: s.course_ids,
+			volunteerIds: s.volunteer_ids
+		}))
+	);
+	const rows = sums.map((sum) => ({
+		month: monthNumber(sum.month),
+		location_no: place,
+		course_id: sum.courseId,
+		sessions: sum.sessions,
+		minutes: sum.minutes,
+		volunteer_minutes: sum.volunteerMinutes
+	}));
+	for (const part of chunks(rows)) await db.insertInto('session_months').values(part).execute();
+	const people = sums.flatMap((sum) =>
+		sum.volunteers.map((staff_id) => ({
+			month: monthNumber(sum.month),
+			location_no: place,
+			course_id: sum.courseId,
+			staff_id
+		}))
+	);
+	for (const part of chunks(people)) await db.insertInto('volunteer_months').values(part).execute();
 }
 
 /** The month counts of these learners in these months, and their first attendance. */
@@ -192,13 +287,17 @@ async function recount(db: Db, learnerNos: number[], months: number[]): Promise<
 		await db.deleteFrom('first_attendance').where('learner_no', 'in', learners).execute();
 		await db
 			.insertInto('first_attendance')
-			.columns(['learner_no', 'date'])
+			.columns(['learner_no', 'date', 'month'])
 			.expression(
 				db
 					.selectFrom('attendance_facts as f')
 					.where('f.learner_no', 'in', learners)
 					.groupBy('f.learner_no')
-					.select((eb) => ['f.learner_no', eb.fn.min('f.date').as('date')])
+					.select((eb) => [
+						'f.learner_no',
+						eb.fn.min('f.date').as('date'),
+						eb.fn.min('f.month').as('month')
+					])
 			)
 			.execute();
 	}
@@ -256,9 +355,11 @@ async function insertCompletions(
 		db,
 		events.flatMap((e) => (e.locationId ? [e.locationId] : []))
 	);
+	const lessons = await lessonNumbers(db, events);
 	const numbered = events.map((e) => ({
 		...e,
 		learnerNo: learners.get(e.learnerId)!,
+		lessonNo: lessons.get(`${e.courseId}|${e.lessonId}`)!,
 		placeNo: e.locationId ? places.get(e.locationId)! : null
 	}));
 	for (const part of chunks(numbered)) {
@@ -268,8 +369,8 @@ async function insertCompletions(
 				part.map((e) => ({
 					event_id: e.id,
 					learner_no: e.learnerNo,
+					lesson_no: e.lessonNo,
 					course_id: e.courseId,
-					lesson_id: e.lessonId,
 					day: dayOfStamp(e.hlc),
 					location_no: e.placeNo
 				}))
@@ -318,22 +419,40 @@ export async function rebuildReportFacts(db: Db): Promise<void> {
 		'attendance_months',
 		'attendance_course_months',
 		'lesson_completions',
-		'lesson_firsts'
+		'lesson_firsts',
+		'session_months',
+		'volunteer_months'
 	] as const) {
 		await db.deleteFrom(table).execute();
 	}
 	const sessions = await db
 		.selectFrom('training_sessions')
-		.select(['id', 'course_ids', 'location_id'])
+		.select([
+			'id',
+			'course_ids',
+			'location_id',
+			'status',
+			'date',
+			'start_time',
+			'end_time',
+			'volunteer_ids'
+		])
 		.execute();
 	const courses = sessions.flatMap((s) =>
 		coursesOf(s.course_ids).map((course_id) => ({ session_id: s.id, course_id }))
 	);
 	for (const part of chunks(courses)) await db.insertInto('session_courses').values(part).execute();
-	await placeNumbers(
+	const placeNos = await placeNumbers(
 		db,
 		sessions.map((s) => s.location_id)
 	);
+	for (const [locationId, place] of placeNos) {
+		await insertSessionSums(
+			db,
+			place,
+			sessions.filter((s) => s.location_id === locationId && s.status !== 'cancelled')
+		);
+	}
 	const attendees = await db
 		.selectFrom('attendance')
 		.select('learner_id')

@@ -24,7 +24,6 @@ import type { Kysely } from 'kysely';
 import { people } from '../../domain/reports/suppression';
 import type { AttributeCounts, FigureRow, Report } from '../../domain/reports/report';
 import { monthsOf, type Period } from '../../domain/reports/period';
-import { sessionHours } from '../../domain/sessions/session-rules';
 import type { Database } from '../db/schema';
 import { courseCatalogue } from '../content/catalogue';
 import {
@@ -37,6 +36,7 @@ import {
 	type Grouping,
 	type VisitCount
 } from './counts';
+import { sessionFigures } from './session-figures';
 import { dayOfStamp } from './stamps';
 
 export interface ReportFilter {
@@ -65,42 +65,12 @@ function heldPeriod(filter: ReportFilter): Period | null {
 	return to >= filter.period.from ? { from: filter.period.from, to } : null;
 }
 
-/** Held sessions of the filter, with what a row needs of them. */
-function heldSessions(db: Kysely<Database>, filter: ReportFilter, held: Period) {
-	return db
-		.selectFrom('training_sessions as s')
-		.where('s.location_id', 'in', filter.locationIds.length ? filter.locationIds : [''])
-		.where('s.date', '>=', held.from)
-		.where('s.date', '<=', held.to)
-		.where('s.status', '!=', 'cancelled')
-		.$if(filter.courseId !== null, (q) =>
-			q.where((eb) =>
-				eb.exists(
-					eb
-						.selectFrom('session_courses as c')
-						.whereRef('c.session_id', '=', 's.id')
-						.where('c.course_id', '=', filter.courseId!)
-						.select('c.course_id')
-				)
-			)
-		)
-		.select([
-			's.location_id',
-			's.date',
-			's.start_time',
-			's.end_time',
-			's.course_ids',
-			's.volunteer_ids'
-		])
-		.execute();
-}
-
 export async function buildReport(db: Kysely<Database>, filter: ReportFilter): Promise<Report> {
 	const { period } = filter;
 	const held = heldPeriod(filter);
 	const places = await placesOf(db, filter);
 	const [sessions, visits, lessons, courses, attributes] = await Promise.all([
-		held ? heldSessions(db, filter, held) : [],
+		held ? sessionFigures(db, filter, places, held) : { rows: [], volunteers: [] },
 		Promise.all(GROUPINGS.map((g) => (held ? visitCounts(db, filter, places, held, g) : []))),
 		Promise.all(GROUPINGS.map((g) => lessonCounts(db, filter, places, g))),
 		courseCompletions(db, filter, places),
@@ -116,25 +86,26 @@ export async function buildReport(db: Kysely<Database>, filter: ReportFilter): P
 		if (!tally) map.set(key, (tally = new SessionTally()));
 		return tally;
 	};
-	const listOf = (text: string) => text.split(',').filter(Boolean);
-	for (const s of sessions) {
-		const hours = sessionHours(s.start_time, s.end_time);
-		const volunteers = listOf(s.volunteer_ids);
-		const courseIds = listOf(s.course_ids).filter(
-			(c) => filter.courseId === null || c === filter.courseId
-		);
-		for (const tally of [
-			tallyOf('total', 'total'),
-			tallyOf('location', s.location_id),
-			tallyOf('month', s.date.slice(0, 7)),
-			...courseIds.map((c) => tallyOf('course', c))
-		]) {
-			tally.sessions++;
-			tally.hours += hours;
-			tally.volunteerHours += hours * volunteers.length;
-			for (const v of volunteers) tally.volunteers.add(v);
+	for (const row of sessions.rows) {
+		// Without a course filter, the '' rows count for the total, places and months, and the
+		// course rows for the courses; with one, its rows count everywhere.
+		const everywhere = filter.courseId === null ? row.courseId === '' : true;
+		const tallies = everywhere
+			? [
+					tallyOf('total', 'total'),
+					tallyOf('location', row.locationId),
+					tallyOf('month', row.month)
+				]
+			: [];
+		if (row.courseId !== '') tallies.push(tallyOf('course', row.courseId));
+		for (const tally of tallies) {
+			tally.sessions += row.sessions;
+			tally.hours += row.minutes / 60;
+			tally.volunteerHours += row.volunteerMinutes / 60;
+			for (const v of row.volunteers) tally.volunteers.add(v);
 		}
 	}
+	for (const v of sessions.volunteers) tallyOf(v.grouping, v.key).volunteers.add(v.staffId);
 
 	const completed = new Map<Grouping, Map<string, number>>(
 		GROUPINGS.map((g) => [g, new Map<string, number>()])

@@ -4,9 +4,13 @@
  */
 import de from '../../i18n/locales/de/office.json';
 import en from '../../i18n/locales/en/office.json';
+import tr from '../../i18n/locales/tr/office.json';
+import ar from '../../i18n/locales/ar/office.json';
+import uk from '../../i18n/locales/uk/office.json';
+import fa from '../../i18n/locales/fa/office.json';
 import { DEFAULT_LANGUAGE, isLanguage, type LanguageCode } from '../../i18n/languages';
 
-const FILES: Record<LanguageCode, unknown> = { de, en };
+const FILES: Record<LanguageCode, unknown> = { de, en, tr, ar, uk, fa };
 
 export function languageOf(param: string | null): LanguageCode {
 	return isLanguage(param) ? param : DEFAULT_LANGUAGE;

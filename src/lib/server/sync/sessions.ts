@@ -218,7 +218,7 @@ export async function applySession(
 			})
 			.execute();
 	}
-	await refreshSessionFacts(tx, payload.id);
+	await refreshSessionFacts(tx, payload.id, null, row?.date ?? null);
 	await logPlaceChange(tx, 'session', payload.id, '', payload.locationId, now);
 	return 'accepted';
 }

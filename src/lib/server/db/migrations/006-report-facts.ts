@@ -51,6 +51,7 @@ export function reportFacts(dialect: Dialect): Migration {
 				.createTable('first_attendance')
 				.addColumn('learner_no', 'integer', (c) => c.primaryKey())
 				.addColumn('date', 'text', (c) => c.notNull())
+				.addColumn('month', 'integer', (c) => c.notNull())
 				.execute();
 
 			await db.schema
@@ -105,19 +106,52 @@ export function reportFacts(dialect: Dialect): Migration {
 				.columns(['learner_no', 'month'])
 				.execute();
 
+			// Sessions held per place and month, in all ('' course) and per course: additive sums,
+			// and the volunteers who ran them.
+			await db.schema
+				.createTable('session_months')
+				.addColumn('month', 'integer', (c) => c.notNull())
+				.addColumn('location_no', 'integer', (c) => c.notNull())
+				.addColumn('course_id', 'text', (c) => c.notNull())
+				.addColumn('sessions', 'integer', (c) => c.notNull())
+				.addColumn('minutes', 'integer', (c) => c.notNull())
+				.addColumn('volunteer_minutes', 'integer', (c) => c.notNull())
+				.addPrimaryKeyConstraint('session_months_pk', ['month', 'location_no', 'course_id'])
+				.execute();
+			await db.schema
+				.createTable('volunteer_months')
+				.addColumn('month', 'integer', (c) => c.notNull())
+				.addColumn('location_no', 'integer', (c) => c.notNull())
+				.addColumn('course_id', 'text', (c) => c.notNull())
+				.addColumn('staff_id', 'text', (c) => c.notNull())
+				.addPrimaryKeyConstraint('volunteer_months_pk', [
+					'month',
+					'location_no',
+					'course_id',
+					'staff_id'
+				])
+				.execute();
+
+			await db.schema
+				.createTable('fact_lessons')
+				.addColumn('no', dialect === 'postgres' ? 'serial' : 'integer', (c) => c.primaryKey())
+				.addColumn('course_id', 'text', (c) => c.notNull())
+				.addColumn('lesson_id', 'text', (c) => c.notNull())
+				.addUniqueConstraint('fact_lessons_lesson', ['course_id', 'lesson_id'])
+				.execute();
 			await db.schema
 				.createTable('lesson_completions')
 				.addColumn('event_id', 'text', (c) => c.primaryKey())
 				.addColumn('learner_no', 'integer', (c) => c.notNull())
+				.addColumn('lesson_no', 'integer', (c) => c.notNull())
 				.addColumn('course_id', 'text', (c) => c.notNull())
-				.addColumn('lesson_id', 'text', (c) => c.notNull())
 				.addColumn('day', 'text', (c) => c.notNull())
 				.addColumn('location_no', 'integer')
 				.execute();
 			await db.schema
 				.createIndex('lesson_completions_day')
 				.on('lesson_completions')
-				.columns(['day', 'location_no', 'learner_no', 'course_id', 'lesson_id'])
+				.columns(['day', 'location_no', 'learner_no', 'lesson_no', 'course_id'])
 				.execute();
 
 			await db.schema
