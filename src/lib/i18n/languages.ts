@@ -1,7 +1,11 @@
 /** The interface languages, each named in its own language, as a learner looks for it. */
 export const LANGUAGES = [
 	{ code: 'de', name: 'Deutsch', dir: 'ltr' },
-	{ code: 'en', name: 'English', dir: 'ltr' }
+	{ code: 'en', name: 'English', dir: 'ltr' },
+	{ code: 'tr', name: 'Türkçe', dir: 'ltr' },
+	{ code: 'ar', name: 'العربية', dir: 'rtl' },
+	{ code: 'uk', name: 'Українська', dir: 'ltr' },
+	{ code: 'fa', name: 'فارسی', dir: 'rtl' }
 ] as const;
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];

@@ -1,4 +1,5 @@
 /** What the device keeps in IndexedDB, row by row. */
+import type { DisplayPrefs } from '../../domain/display';
 import type { CoursePack } from '../../domain/course/schema';
 import type { LessonState } from '../../domain/progress/derive';
 import type { ProgressEvent } from '../../domain/progress/events';
@@ -34,6 +35,8 @@ export interface LearnerRecord {
 	placeOnly?: boolean;
 	/** Digests of the learner's cards as the office knows them, to check people in offline. */
 	cardDigests?: NonNullable<LearnerSnapshot['cards']>;
+	/** Contrast and text size, kept on this tablet only (see domain/display.ts). */
+	display?: DisplayPrefs;
 }
 
 export interface PinVerifier {

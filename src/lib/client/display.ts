@@ -1,0 +1,25 @@
+/**
+ * The learner's display choices on the page: `data-contrast` switches the colours (app.css),
+ * the root font size scales every rem. Without a learner, or with the default contrast, the
+ * device's own wish for more contrast (`prefers-contrast: more`) is followed.
+ */
+import { DEFAULT_DISPLAY, displayOf, type DisplayPrefs } from '../domain/display';
+import type { LernlotseDatabase } from './db/database';
+import type { LearnerRecord } from './db/records';
+
+export function applyDisplay(prefs: DisplayPrefs = DEFAULT_DISPLAY): void {
+	if (typeof document === 'undefined') return;
+	const root = document.documentElement;
+	const deviceWantsMore = window.matchMedia?.('(prefers-contrast: more)').matches ?? false;
+	root.dataset.contrast = prefs.contrast === 'high' || deviceWantsMore ? 'high' : 'normal';
+	root.style.fontSize = prefs.textSize === 100 ? '' : `${prefs.textSize}%`;
+}
+
+export async function saveDisplay(
+	db: LernlotseDatabase,
+	learnerId: string,
+	prefs: DisplayPrefs
+): Promise<LearnerRecord | undefined> {
+	await db.learners.update(learnerId, { display: displayOf(prefs) });
+	return db.learners.get(learnerId);
+}
