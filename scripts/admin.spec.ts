@@ -1,15 +1,24 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+	authenticateDevice,
+	createEnrolmentCode,
+	enrolDevice,
+	revokeDevice
+} from '../src/lib/server/auth/devices';
 import { createLocation } from '../src/lib/server/auth/locations';
 import { createSession, staffFromSession } from '../src/lib/server/auth/sessions';
 import { prepareSetup } from '../src/lib/server/auth/setup';
 import { createStaff, signIn, updateStaff } from '../src/lib/server/auth/staff';
 import { openDatabase, type OfficeDatabase } from '../src/lib/server/db/connection';
+import { currentEpoch } from '../src/lib/server/db/epoch';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
 import { PASSWORD_VARIABLE, run, type Io } from './admin';
 
@@ -346,6 +355,21 @@ describe('the command line', () => {
 		expect(existsSync(dir)).toBe(false);
 	});
 
+	it('lists its commands on help', async () => {
+		const dir = join(dataDir(), 'not-created');
+		const answer = await admin(dir, ['help']);
+		expect(answer.code).toBe(0);
+		for (const command of [
+			'rotate-device --device ID',
+			'backup --to FILE',
+			'restore --from FILE',
+			'check'
+		]) {
+			expect(answer.stdout).toContain(command);
+		}
+		expect(existsSync(dir)).toBe(false);
+	});
+
 	it('refuses options it does not know, without keeping them', async () => {
 		const dir = dataDir();
 		const answer = await admin(dir, ['list-staff', '--password', 'do not keep me']);
@@ -367,5 +391,198 @@ describe('the command line', () => {
 			'Created the administrator server.admin@stadt.example. Sign in at /office/sign-in.\n'
 		);
 		expect(await staffRows(dir)).toEqual([expect.objectContaining({ role: 'admin' })]);
+	});
+});
+
+describe('rotate-device', () => {
+	async function enrolledTablet(dir: string) {
+		expect((await admin(dir, createArgs, { password: PASSWORD })).code).toBe(0);
+		return withOffice(dir, async (office) => {
+			const { id: staffId } = await office.db
+				.selectFrom('staff')
+				.select('id')
+				.executeTakeFirstOrThrow();
+			const place = await createLocation(
+				office,
+				{ name: 'Library South', kind: 'library', address: '' },
+				{ staffId }
+			);
+			if (!place.ok) throw new Error(place.problem);
+			const code = await createEnrolmentCode(office, place.value.id, { staffId });
+			if (!code.ok) throw new Error(code.problem);
+			const deviceId = uuidv7();
+			const enrolled = await enrolDevice(office, {
+				code: code.value.code,
+				deviceId,
+				name: 'Tablet 3',
+				address: '10.0.0.9'
+			});
+			if (!enrolled.ok) throw new Error(enrolled.problem);
+			await office.db
+				.insertInto('device_learners')
+				.values({ device_id: deviceId, learner_id: 'a-learner' })
+				.execute();
+			return { staffId, placeId: place.value.id, deviceId, credential: enrolled.value.credential };
+		});
+	}
+
+	it('stops the credential at once; the tablet enrols again with a new code and keeps its learners', async () => {
+		const dir = dataDir();
+		const tablet = await enrolledTablet(dir);
+		const rotated = await admin(dir, ['rotate-device', '--device', tablet.deviceId]);
+		expect(rotated).toEqual({
+			code: 0,
+			stdout: `The credential of device ${tablet.deviceId} no longer works.\nMake a new code for Library South under "Geräte" in the office and enter it on the tablet; it keeps its data and sends it once enrolled.\n`,
+			stderr: ''
+		});
+		await withOffice(dir, async (office) => {
+			expect(await authenticateDevice(office, tablet.deviceId, tablet.credential)).toEqual({
+				ok: false,
+				error: 'device-not-enrolled'
+			});
+			const code = await createEnrolmentCode(office, tablet.placeId, { staffId: tablet.staffId });
+			if (!code.ok) throw new Error(code.problem);
+			const again = await enrolDevice(office, {
+				code: code.value.code,
+				deviceId: tablet.deviceId,
+				name: 'Tablet 3',
+				address: '10.0.0.9'
+			});
+			expect(again.ok).toBe(true);
+			if (!again.ok) return;
+			expect(again.value.credential).not.toBe(tablet.credential);
+			expect(
+				await authenticateDevice(office, tablet.deviceId, again.value.credential)
+			).toMatchObject({
+				ok: true
+			});
+			expect(await authenticateDevice(office, tablet.deviceId, tablet.credential)).toMatchObject({
+				ok: false
+			});
+			const learners = await office.db
+				.selectFrom('device_learners')
+				.select('learner_id')
+				.where('device_id', '=', tablet.deviceId)
+				.execute();
+			expect(learners).toEqual([{ learner_id: 'a-learner' }]);
+		});
+		const entries = await auditRows(dir);
+		expect(entries.map((e) => e.action)).toContain('device.rotate');
+		expect(
+			entries.filter((e) => e.action === 'admin-command').map((e) => JSON.parse(e.details).command)
+		).toEqual(['create-admin', 'rotate-device']);
+	});
+
+	it('refuses an unknown device and a revoked one, and changes nothing', async () => {
+		const dir = dataDir();
+		const tablet = await enrolledTablet(dir);
+		expect(await admin(dir, ['rotate-device', '--device', 'no-such-device'])).toEqual({
+			code: 1,
+			stdout: '',
+			stderr: 'There is no device no-such-device.\n'
+		});
+		await withOffice(dir, (office) =>
+			revokeDevice(office, tablet.deviceId, { staffId: tablet.staffId })
+		);
+		expect(await admin(dir, ['rotate-device', '--device', tablet.deviceId])).toMatchObject({
+			code: 1,
+			stderr: `The device ${tablet.deviceId} is revoked; it syncs no more. A new code brings it back.\n`
+		});
+		await withOffice(dir, async (office) =>
+			expect(await authenticateDevice(office, tablet.deviceId, tablet.credential)).toEqual({
+				ok: false,
+				error: 'device-revoked'
+			})
+		);
+	});
+});
+
+describe('backup, restore and check', () => {
+	const staffEmails = async (dir: string) => (await staffRows(dir)).map((r) => r.email).sort();
+
+	it('backs up to a new file, and restores it with a new epoch, keeping the replaced file', async () => {
+		const dir = dataDir();
+		expect((await admin(dir, createArgs, { password: PASSWORD })).code).toBe(0);
+		const epochBefore = await withOffice(dir, currentEpoch);
+		const file = join(dataDir(), 'office.sqlite');
+
+		const backup = await admin(dir, ['backup', '--to', file]);
+		expect(backup.stderr).toBe('');
+		expect(backup.stdout).toMatch(
+			/^Backed up the database to .*office\.sqlite \(\d+ bytes, SQLite online backup\)\.\n$/
+		);
+		expect(await admin(dir, ['backup', '--to', file])).toEqual({
+			code: 1,
+			stdout: '',
+			stderr: `${file} exists already; choose a new file.\n`
+		});
+
+		// Work after the backup, which the restore takes back.
+		await withOffice(dir, (office) =>
+			createStaff(
+				office,
+				{
+					email: 'later@stadt.example',
+					name: 'Later',
+					role: 'coordinator',
+					locationIds: [],
+					password: 'came after the backup'
+				},
+				{ staffId: null }
+			)
+		);
+		expect(await staffEmails(dir)).toEqual(['later@stadt.example', 'server.admin@stadt.example']);
+
+		const restored = await admin(dir, ['restore', '--from', file]);
+		expect(restored.stderr).toBe('');
+		expect(restored.code).toBe(0);
+		const aside = /kept as (\S+)\.$/m.exec(restored.stdout)?.[1];
+		expect(aside).toMatch(/lernlotse\.sqlite\.before-restore-/);
+		expect(existsSync(aside!)).toBe(true);
+		expect(await staffEmails(dir)).toEqual(['server.admin@stadt.example']);
+		const epochAfter = await withOffice(dir, currentEpoch);
+		expect(epochAfter).not.toBe(epochBefore);
+		expect(restored.stdout).toContain(`its new epoch is ${epochAfter}`);
+
+		expect(await admin(dir, ['check'])).toEqual({
+			code: 0,
+			stdout: 'ok    reachable: SQLite\nok    migrations: current\nok    integrity: ok\n',
+			stderr: ''
+		});
+	});
+
+	it('refuses to restore what is not a backup, and leaves the database alone', async () => {
+		const dir = dataDir();
+		expect((await admin(dir, createArgs, { password: PASSWORD })).code).toBe(0);
+		const junk = join(dataDir(), 'notes.txt');
+		writeFileSync(
+			junk,
+			'this is not a database, only text that is long enough to be read\n'.repeat(20)
+		);
+		const refused = await admin(dir, ['restore', '--from', junk]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toMatch(/is not a SQLite backup/);
+		expect(await staffEmails(dir)).toEqual(['server.admin@stadt.example']);
+	});
+
+	it('check says what is wrong: no database, or migrations not yet applied', async () => {
+		const missing = join(dataDir(), 'nothing-here');
+		expect(await admin(missing, ['check'])).toEqual({
+			code: 1,
+			stdout: '',
+			stderr: `FAIL  reachable: no database at ${join(missing, 'lernlotse.sqlite')}\n`
+		});
+		expect(existsSync(missing)).toBe(false);
+
+		const dir = dataDir();
+		const empty = openDatabase({ dataDir: dir });
+		await sql`create table notes (text text)`.execute(empty.db);
+		await empty.close();
+		const check = await admin(dir, ['check']);
+		expect(check.code).toBe(1);
+		expect(check.stderr).toMatch(
+			/^ok {4}reachable: SQLite\nFAIL {2}migrations: pending: 001-sync, /
+		);
+		expect(check.stderr).toContain('ok    integrity: ok');
 	});
 });

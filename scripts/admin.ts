@@ -1,7 +1,9 @@
 /**
  * The office's command line for whoever runs the server, for when no browser is at hand or
  * nobody can sign in any more: `npm run admin -- <command>`. It opens the database as the
- * server does (DATABASE_URL, or DATA_DIR for SQLite) and records every command in the audit log.
+ * server does (DATABASE_URL, or DATA_DIR for SQLite) and records every command that changes
+ * something in the audit log. `check` only reads; `backup` runs while the server runs;
+ * `restore` needs every instance stopped (docs/operations.md).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +20,16 @@ import {
 	normalizeEmail,
 	resetPassword
 } from '../src/lib/server/auth/staff';
-import { openDatabase, type OfficeDatabase } from '../src/lib/server/db/connection';
+import {
+	openDatabase,
+	type DatabaseConfig,
+	type OfficeDatabase
+} from '../src/lib/server/db/connection';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
 import { configFromEnv } from '../src/lib/server/office';
+import { OpsRefusal, backup, restore } from '../src/lib/server/ops/backup';
+import { checkDatabase } from '../src/lib/server/ops/check';
+import { rotateDeviceCredential } from '../src/lib/server/ops/rotate-device';
 
 export const PASSWORD_VARIABLE = 'LERNLOTSE_ADMIN_PASSWORD';
 
@@ -31,6 +40,15 @@ const USAGE = `Usage: npm run admin -- <command>
   reset-password --email E          print a one-time password; the person chooses their
                                     own at the next sign-in
   list-staff                        list every account with its role and places
+  rotate-device --device ID         make a device's credential stop working; the device
+                                    keeps its data and enrols again (a new code from
+                                    "Geräte", or a learner card on a learner's own device)
+  backup --to FILE                  back up the database while the server runs (SQLite's
+                                    online backup, or pg_dump for PostgreSQL)
+  restore --from FILE               put a backup in place (stop every instance first);
+                                    devices then send again what the backup lacks
+  check                             is the database reachable, migrated to this release
+                                    and (SQLite) sound? exit code 1 when not
 
 The database is the server's: DATABASE_URL for PostgreSQL, else DATA_DIR (default: data).`;
 
@@ -198,15 +216,115 @@ async function listStaffCommand(office: OfficeDatabase, args: string[]): Promise
 		.join('\n');
 }
 
+async function rotateDeviceCommand(office: OfficeDatabase, args: string[]): Promise<string> {
+	const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
+	const deviceId = option(values, 'device').trim();
+	const rotated = await rotateDeviceCredential(office, deviceId);
+	if (!rotated.ok) {
+		throw new Refused(
+			{
+				unknown: `There is no device ${deviceId}.`,
+				'not-enrolled': `The device ${deviceId} has no credential: it is not enrolled.`,
+				revoked: `The device ${deviceId} is revoked; it syncs no more. A new code brings it back.`
+			}[rotated.reason]
+		);
+	}
+	await audit(office.db, {
+		action: 'admin-command',
+		target: deviceId,
+		details: { command: 'rotate-device' }
+	});
+	return [
+		`The credential of device ${deviceId} no longer works.`,
+		rotated.kind === 'location'
+			? `Make a new code for ${rotated.locationName ?? 'its place'} under "Geräte" in the office and enter it on the tablet; it keeps its data and sends it once enrolled.`
+			: 'The learner enters their card again on their device; it keeps its data and sends it then.'
+	].join('\n');
+}
+
+/** Records a command that ran without the server's own connection, when the log is there. */
+async function auditBestEffort(config: DatabaseConfig, command: string, details: object) {
+	const office = openDatabase(config);
+	try {
+		await audit(office.db, { action: 'admin-command', details: { command, ...details } });
+	} catch {
+		// A database without the audit log (never migrated) has nothing to record it in.
+	} finally {
+		await office.close();
+	}
+}
+
+async function backupCommand(config: DatabaseConfig, args: string[]): Promise<string> {
+	const { values } = parseArgs({ args, options: { to: { type: 'string' } } });
+	const done = await backup(config, option(values, 'to'));
+	await auditBestEffort(config, 'backup', { kind: done.kind });
+	return `Backed up the database to ${done.file} (${done.bytes} bytes, ${done.kind === 'sqlite' ? 'SQLite online backup' : 'pg_dump custom format'}).`;
+}
+
+async function restoreCommand(config: DatabaseConfig, args: string[]): Promise<string> {
+	const { values } = parseArgs({ args, options: { from: { type: 'string' } } });
+	const done = await restore(config, option(values, 'from'));
+	await auditBestEffort(config, 'restore', { epoch: done.epoch });
+	return [
+		`Restored the database from ${option(values, 'from')}; its new epoch is ${done.epoch}.`,
+		...done.keptAside.map((file) => `The database it replaced is kept as ${file}.`),
+		'Start the server: devices that are ahead of the backup send again what it lacks at their next sync.'
+	].join('\n');
+}
+
+async function checkCommand(config: DatabaseConfig, args: string[]): Promise<string> {
+	parseArgs({ args, options: {} });
+	const findings = await checkDatabase(config);
+	const lines = findings.map((f) => `${f.ok ? 'ok  ' : 'FAIL'}  ${f.check}: ${f.detail}`);
+	if (findings.every((f) => f.ok)) return lines.join('\n');
+	throw new Refused(lines.join('\n'));
+}
+
+/** Commands that work on the database as the server leaves it, through the server's own code. */
 const COMMANDS = {
 	'create-admin': createAdmin,
 	'reset-password': resetPasswordCommand,
-	'list-staff': listStaffCommand
+	'list-staff': listStaffCommand,
+	'rotate-device': rotateDeviceCommand
 } satisfies Record<string, (office: OfficeDatabase, args: string[], io: Io) => Promise<string>>;
+
+/**
+ * Commands that must not migrate or write first: a backup copies what is there, a check
+ * reports what is there, and a restore replaces it.
+ */
+const DATABASE_COMMANDS = {
+	backup: backupCommand,
+	restore: restoreCommand,
+	check: checkCommand
+} satisfies Record<string, (config: DatabaseConfig, args: string[]) => Promise<string>>;
+
+async function runOnFiles(
+	command: (config: DatabaseConfig, args: string[]) => Promise<string>,
+	args: string[],
+	io: Io
+): Promise<number> {
+	try {
+		io.stdout.write(`${await command(configFromEnv(io.env), args)}\n`);
+		return 0;
+	} catch (error) {
+		const badArguments = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+		if (error instanceof Refused || error instanceof OpsRefusal || badArguments) {
+			io.stderr.write(`${(error as Error).message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+}
 
 /** Runs one command; returns the exit code (0 done, 1 refused, 2 not understood). */
 export async function run(argv: string[], io: Io): Promise<number> {
 	const [name, ...args] = argv;
+	if (name === 'help' || name === '--help') {
+		io.stdout.write(`${USAGE}\n`);
+		return 0;
+	}
+	const onFiles = DATABASE_COMMANDS[name as keyof typeof DATABASE_COMMANDS];
+	if (onFiles) return runOnFiles(onFiles, args, io);
 	const command = COMMANDS[name as keyof typeof COMMANDS];
 	if (!command) {
 		io.stderr.write(`${name ? `Unknown command: ${name}\n\n` : ''}${USAGE}\n`);

@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-package.sh "${CHROMIUM_PATH:-/usr/bin/chromium}" chromium
+bash scripts/ensure-package.sh /usr/sbin/nginx nginx
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
 	pg_dir_file=$(mktemp)
 	TEST_DATABASE_URL=$(PG_DIR_FILE="$pg_dir_file" bash scripts/ensure-postgres.sh)

@@ -2,8 +2,8 @@
  * Server start and every request: open and migrate the database before the first request
  * (and print the first-run setup code when there is no admin yet), find the staff member
  * behind a session cookie, refuse cross-site writes, add security headers, log each API
- * request as JSON, and close the database once adapter-node has drained the requests in
- * flight on shutdown.
+ * request as JSON, count every request for the metrics, and close the database once
+ * adapter-node has drained the requests in flight on shutdown.
  */
 import { json, text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { applyRetention } from '$lib/server/privacy/erase';
@@ -13,11 +13,17 @@ import { SESSION_COOKIE, staffFromSession } from '$lib/server/auth/sessions';
 import { prepareSetup } from '$lib/server/auth/setup';
 import { errorFields, log } from '$lib/server/log';
 import { configFromEnv, office, startOffice, stopOffice } from '$lib/server/office';
+import { countRequest } from '$lib/server/ops/metrics';
+import { timeQueries } from '$lib/server/ops/query-timer';
 import { isCrossSiteWrite, securityHeaders } from '$lib/server/security';
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	const started = await startOffice(configFromEnv(env));
+	timeQueries(started);
+	if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 32) {
+		log.warn('METRICS_TOKEN is short: use at least 32 random characters');
+	}
 	const setupCode = await prepareSetup(started);
 	if (setupCode) {
 		log.info('first run: no administrator yet', {
@@ -63,6 +69,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		// Staff pages and data are never kept by a shared browser's cache.
 		if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
 	}
+	// Route ids, not paths, so the metrics keep a label per page rather than per learner id.
+	countRequest(
+		event.route.id ?? 'unmatched',
+		event.request.method,
+		response.status,
+		(performance.now() - started) / 1000
+	);
 	if (event.url.pathname.startsWith('/api/')) {
 		log.info('request', {
 			method: event.request.method,

@@ -39,7 +39,7 @@ export function assertBuilt(): void {
 		);
 	}
 	if (!existsSync(CHROMIUM_PATH)) {
-		throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: see scripts/ensure-chromium.sh`);
+		throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: see scripts/ensure-package.sh`);
 	}
 }
 
