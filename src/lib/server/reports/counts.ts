@@ -26,6 +26,8 @@ export interface VisitCount {
 export interface Places {
 	numbers: number[];
 	idOf: Map<number, string>;
+	/** Every place with facts is asked for: no need to name them (and the indexes by learner fit). */
+	all: boolean;
 }
 
 export async function placesOf(db: Db, filter: ReportFilter): Promise<Places> {
@@ -36,13 +38,25 @@ export async function placesOf(db: Db, filter: ReportFilter): Promise<Places> {
 				.where('location_id', 'in', filter.locationIds)
 				.execute()
 		: [];
+	const known = await db
+		.selectFrom('fact_places')
+		.select((eb) => eb.fn.countAll<number | string>().as('n'))
+		.executeTakeFirstOrThrow();
 	return {
 		numbers: rows.map((r) => r.no),
-		idOf: new Map(rows.map((r) => [r.no, r.location_id]))
+		idOf: new Map(rows.map((r) => [r.no, r.location_id])),
+		all: rows.length > 0 && rows.length === Number(known.n)
 	};
 }
 
-const inPlaces = (places: Places) => sql.join(places.numbers.length ? places.numbers : [-1]);
+/**
+ * ` and <column> in (the places)`; when all places are asked for, only that there is a place
+ * (a lesson done on a learner's own device with no home place counts nowhere).
+ */
+export function atPlaces(places: Places, column: string) {
+	if (places.all) return sql` and ${sql.ref(column)} is not null`;
+	return sql` and ${sql.ref(column)} in (${sql.join(places.numbers.length ? places.numbers : [-1])})`;
+}
 const monthNo = (month: string) => Number(month.replace('-', ''));
 /** 202611 → "2026-11". */
 export const monthKey = (no: number | string) =>
@@ -60,7 +74,6 @@ function visitRows(
 	held: Period,
 	perCourse: boolean
 ): RawBuilder<unknown> {
-	const where = inPlaces(places);
 	const byCourse = perCourse || filter.courseId !== null;
 	const course = filter.courseId === null ? sql`` : sql` and c.course_id = ${filter.courseId}`;
 	const split = splitByMonths(held);
@@ -72,10 +85,10 @@ function visitRows(
 			byCourse
 				? sql`select c.month, c.location_no, c.course_id, c.learner_no, c.visits
 					from attendance_course_months c
-					where c.month >= ${first} and c.month <= ${last} and c.location_no in (${where})${course}`
+					where c.month >= ${first} and c.month <= ${last}${atPlaces(places, 'c.location_no')}${course}`
 				: sql`select m.month, m.location_no, '' as course_id, m.learner_no, m.visits
 					from attendance_months m
-					where m.month >= ${first} and m.month <= ${last} and m.location_no in (${where})`
+					where m.month >= ${first} and m.month <= ${last}${atPlaces(places, 'm.location_no')}`
 		);
 	}
 	if (split.days.length > 0) {
@@ -87,10 +100,10 @@ function visitRows(
 			byCourse
 				? sql`select f.month, f.location_no, c.course_id, f.learner_no, 1 as visits
 					from attendance_facts f join session_courses c on c.session_id = f.session_id
-					where (${days}) and f.location_no in (${where})${course}`
+					where (${days})${atPlaces(places, 'f.location_no')}${course}`
 				: sql`select f.month, f.location_no, '' as course_id, f.learner_no, 1 as visits
 					from attendance_facts f
-					where (${days}) and f.location_no in (${where})`
+					where (${days})${atPlaces(places, 'f.location_no')}`
 		);
 	}
 	return sql.join(parts, sql` union all `);
@@ -172,7 +185,7 @@ export async function lessonCounts(
 			select distinct ${key} as g, l.learner_no, l.lesson_no
 			from lesson_completions l
 			where l.day >= ${filter.period.from} and l.day <= ${filter.period.to}
-				and l.location_no in (${inPlaces(places)})${course}
+				${atPlaces(places, 'l.location_no')}${course}
 		) d
 		group by d.g`.execute(db);
 	return new Map(
@@ -222,7 +235,7 @@ export async function courseCompletions(
 				join lesson_firsts y
 					on y.learner_no = d.learner_no and y.course_id = ${course.id} and y.first_hlc = d.done
 				where d.n = ${course.lessonIds.length} and d.done >= ${from} and d.done < ${to}
-					and y.location_no in (${inPlaces(places)})`.execute(db);
+					${atPlaces(places, 'y.location_no')}`.execute(db);
 			const byLearner = new Map(result.rows.map((r) => [r.learner_no, r]));
 			return [...byLearner.values()].map((r) => ({
 				learnerNo: r.learner_no,

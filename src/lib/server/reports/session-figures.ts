@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { splitByMonths, type Period } from '../../domain/reports/period';
 import { sumSessions } from '../../domain/reports/session-sums';
 import type { Database } from '../db/schema';
-import { monthKey, type Grouping, type Places } from './counts';
+import { atPlaces, monthKey, type Grouping, type Places } from './counts';
 import type { ReportFilter } from './figures';
 
 export interface SessionRow {
@@ -56,9 +56,7 @@ async function wholeMonths(
 	places: Places,
 	months: { first: string; last: string }
 ): Promise<SessionFigures> {
-	const nos = places.numbers.length ? places.numbers : [-1];
-	const inRange = sql`month >= ${monthNo(months.first)} and month <= ${monthNo(months.last)}
-		and location_no in (${sql.join(nos)})`;
+	const inRange = sql`month >= ${monthNo(months.first)} and month <= ${monthNo(months.last)}${atPlaces(places, 'location_no')}`;
 	// The volunteers of each row: only the pairs a row of the report needs, not every month's.
 	const course =
 		filter.courseId === null ? sql`course_id = ''` : sql`course_id = ${filter.courseId}`;
