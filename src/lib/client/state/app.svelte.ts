@@ -113,7 +113,6 @@ export class AppState {
 	}
 
 	async loadCourses(): Promise<void> {
-		const lang = this.learner?.lang ?? 'de';
 		try {
 			await installPacks(this.db);
 			this.courseLoadProblem = null;
@@ -122,7 +121,9 @@ export class AppState {
 				this.storageProblem = classifyStorageError(error);
 			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
 		}
-		this.courses = await coursesFor(this.db, lang).catch(() => []);
+		// The language of whoever is learning now: a profile may have been chosen or made while
+		// the packs were being installed.
+		this.courses = await coursesFor(this.db, this.learner?.lang ?? 'de').catch(() => []);
 		if (this.courses.length > 0) this.courseLoadProblem = null;
 	}
 
