@@ -26,9 +26,11 @@ export const BUDGETS = {
 	 * Svelte's and SvelteKit's runtime chunks with the learner face and took the home from
 	 * 98.7 KB to 107.8 KB. The 100 KB target for every learner route is still open (see
 	 * docs/benchmarks.md); lower these as the figures come down, never raise them quietly.
+	 * Raised by 1 KB each on 2026-11-22 (110.8 and 120.8 KB): six languages and plain German in
+	 * the language list and the display settings (contrast, text size) applied on every page.
 	 */
-	homeScripts: 110 * KB,
-	lessonScripts: 120 * KB,
+	homeScripts: 111 * KB,
+	lessonScripts: 121 * KB,
 	/** Every precached file, uncompressed, as it is stored in the Cache Storage. */
 	precache: 15 * MB
 };

@@ -440,10 +440,8 @@ class CaptureStatements implements KyselyPlugin {
 	captured: { label: string; query: CompiledQuery }[] = [];
 	constructor(private readonly db: Kysely<Database>) {}
 	transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-		this.#compiled.set(args.queryId, {
-			label: describeStatement(args.node),
-			query: this.db.getExecutor().compileQuery(args.node, args.queryId)
-		});
+		const query = this.db.getExecutor().compileQuery(args.node, args.queryId);
+		this.#compiled.set(args.queryId, { label: describeStatement(args.node, query), query });
 		return args.node;
 	}
 	async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -460,21 +458,33 @@ function tableOf(node: OperationNode): string {
 }
 
 const STATEMENT_NAMES: Record<string, string> = {
-	training_sessions: 'held sessions',
-	'training_sessions + attendance': 'attendance at held sessions',
-	'attendance + training_sessions, grouped':
-		'first attendance of each learner (`learnerHistories`)',
-	learners: 'attributes of the learners who came (`attributeRows`)',
-	'progress_events + devices + learners':
-		'lessons completed in the period (`lessonCompletions`, first query)',
-	'progress_events, grouped':
-		"each learner's completed lessons up to the period's end (`lessonCompletions`, 500 learners a statement)",
 	'training_sessions + attendance, grouped': 'held sessions with the number who came',
-	staff: 'staff names'
+	staff: 'staff names',
+	fact_places: 'the places asked for, by number',
+	session_months: 'sessions, hours and volunteer hours per place and month',
+	volunteer_months: 'volunteers of each row',
+	'attendance_months + attendance_facts + first_attendance':
+		'attendances, learners, new and returning (whole months and broken ones)',
+	'attendance_course_months + attendance_facts + session_courses + first_attendance':
+		'attendances, learners, new and returning per course',
+	'attendance_course_months + first_attendance':
+		'attendances, learners, new and returning per course (whole months)',
+	'attendance_months + first_attendance': 'attendances, learners, new and returning (whole months)',
+	lesson_completions: 'lessons completed (distinct learner-lessons)',
+	lesson_firsts: 'courses completed (one statement per course)',
+	'fact_learners + learners + attendance_months + attendance_facts':
+		'learners by consented attributes',
+	'fact_learners + learners + attendance_months': 'learners by consented attributes'
 };
 
-function describeStatement(node: RootOperationNode): string {
-	if (!SelectQueryNode.is(node)) return node.kind;
+/** The tables a statement written as SQL text reads, in order, each once. */
+function tablesInSql(text: string): string[] {
+	const names = [...text.matchAll(/\b(?:from|join)\s+"?(\w+)"?/gi)].map((m) => m[1]!);
+	return [...new Set(names)];
+}
+
+function describeStatement(node: RootOperationNode, compiled: CompiledQuery): string {
+	if (!SelectQueryNode.is(node)) return tablesInSql(compiled.sql).join(' + ') || node.kind;
 	const tables = [
 		...(node.from?.froms ?? []).map(tableOf),
 		...(node.joins ?? []).map((j) => tableOf(j.table))

@@ -13,9 +13,8 @@ import type { Outcome } from '../../src/lib/server/auth/outcome';
 import { createStaff } from '../../src/lib/server/auth/staff';
 import { handlePush } from '../../src/lib/server/sync/push';
 import { buildReport, type ReportFilter } from '../../src/lib/server/reports/figures';
-import { rebuildReportFacts } from '../../src/lib/server/reports/facts';
+import { FACT_TABLES, rebuildReportFacts } from '../../src/lib/server/reports/facts';
 import { courseCatalogue } from '../../src/lib/server/content/catalogue';
-import type { Database } from '../../src/lib/server/db/schema';
 import type { PushResponse } from '../../src/lib/sync/protocol';
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { FakeDevice, newLearnerId } from './support/factories';
@@ -29,18 +28,6 @@ vi.mock('argon2', async (importOriginal) => {
 	};
 	return { ...light, default: light };
 });
-
-const FACT_TABLES = [
-	'attendance_facts',
-	'first_attendance',
-	'session_courses',
-	'attendance_months',
-	'attendance_course_months',
-	'lesson_completions',
-	'lesson_firsts',
-	'session_months',
-	'volunteer_months'
-] as const satisfies readonly (keyof Database)[];
 
 const DATES = ['2026-09-29', '2026-09-30', '2026-10-01', '2026-10-20', '2026-11-03'];
 const COURSES = [

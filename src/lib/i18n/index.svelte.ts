@@ -10,6 +10,7 @@ import {
 	DEFAULT_LANGUAGE,
 	NAMESPACES,
 	directionOf,
+	interfaceOf,
 	type LanguageCode,
 	type Namespace
 } from './languages';
@@ -27,7 +28,8 @@ export const locale = new Locale();
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
 const wanted = new Set<Namespace>(CORE_NAMESPACES);
 
-async function loadLanguage(lang: LanguageCode): Promise<void> {
+async function loadLanguage(code: LanguageCode): Promise<void> {
+	const lang = interfaceOf(code);
 	await Promise.all(
 		[...wanted]
 			.filter((ns) => !i18next.hasResourceBundle(lang, ns))
@@ -42,7 +44,7 @@ async function loadLanguage(lang: LanguageCode): Promise<void> {
 export async function setLanguage(lang: LanguageCode): Promise<void> {
 	if (!i18next.isInitialized) {
 		await i18next.init({
-			lng: lang,
+			lng: interfaceOf(lang),
 			fallbackLng: DEFAULT_LANGUAGE,
 			ns: [...NAMESPACES],
 			defaultNS: 'common',
@@ -52,7 +54,7 @@ export async function setLanguage(lang: LanguageCode): Promise<void> {
 		});
 	}
 	await Promise.all([loadLanguage(lang), loadLanguage(DEFAULT_LANGUAGE)]);
-	await i18next.changeLanguage(lang);
+	await i18next.changeLanguage(interfaceOf(lang));
 	locale.current = lang;
 	if (typeof document !== 'undefined') {
 		document.documentElement.lang = lang;
@@ -77,7 +79,7 @@ export async function translatorFor(
 ): Promise<(key: string, options?: TOptions) => string> {
 	for (const ns of namespaces) wanted.add(ns);
 	await Promise.all([loadLanguage(lang), loadLanguage(DEFAULT_LANGUAGE)]);
-	const fixed = i18next.getFixedT(lang);
+	const fixed = i18next.getFixedT(interfaceOf(lang));
 	return (key, options) => fixed(key, options) as string;
 }
 

@@ -49,7 +49,8 @@ export const LearnerPayload = v.strictObject({
 	fields: v.strictObject({
 		name: v.optional(ShortText(40)),
 		avatar: v.optional(Id),
-		lang: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}$/))),
+		// "de", or with subtags such as plain German, "de-x-simple".
+		lang: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}$/))),
 		consent: v.optional(v.picklist(['', CONSENT_GIVEN])),
 		ageGroup: v.optional(v.picklist(['', ...AGE_GROUPS])),
 		targetGroup: v.optional(v.picklist(['', ...TARGET_GROUPS]))

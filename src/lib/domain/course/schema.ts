@@ -10,7 +10,11 @@ export const Id = v.pipe(
 	v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id: use lower-case letters, digits and dashes only')
 );
 const Text = v.pipe(v.string(), v.trim(), v.minLength(1, 'text must not be empty'));
-const Lang = v.pipe(v.string(), v.regex(/^[a-z]{2,3}(?:-[A-Za-z]{2,8})?$/, 'not a language code'));
+const Lang = v.pipe(
+	v.string(),
+	// BCP 47: "de", "de-AT", or private use like "de-x-simple" (plain German).
+	v.regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'not a language code')
+);
 
 export const Image = v.strictObject({
 	src: Text,

@@ -410,21 +410,22 @@ async function insertCompletions(
 	}
 }
 
+/** The facts made from the records (the numbering tables stay: numbers never change). */
+export const FACT_TABLES = [
+	'attendance_facts',
+	'first_attendance',
+	'session_courses',
+	'attendance_months',
+	'attendance_course_months',
+	'lesson_completions',
+	'lesson_firsts',
+	'session_months',
+	'volunteer_months'
+] as const satisfies readonly (keyof Database)[];
+
 /** Every fact again from the records: after the migration that added them, and for tests. */
 export async function rebuildReportFacts(db: Db): Promise<void> {
-	for (const table of [
-		'attendance_facts',
-		'first_attendance',
-		'session_courses',
-		'attendance_months',
-		'attendance_course_months',
-		'lesson_completions',
-		'lesson_firsts',
-		'session_months',
-		'volunteer_months'
-	] as const) {
-		await db.deleteFrom(table).execute();
-	}
+	for (const table of FACT_TABLES) await db.deleteFrom(table).execute();
 	const sessions = await db
 		.selectFrom('training_sessions')
 		.select([

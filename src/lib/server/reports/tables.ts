@@ -2,7 +2,7 @@
  * A report's tables as rows of text, the same for the CSV files and the PDF: one header, then a
  * row per place, course or month. People counts under five are already "< 5".
  */
-import type { LanguageCode } from '../../i18n/languages';
+import { interfaceOf, type LanguageCode } from '../../i18n/languages';
 import type { FigureRow, Report } from '../../domain/reports/report';
 import { peopleText } from '../../domain/reports/suppression';
 import { word } from './words';
@@ -28,8 +28,14 @@ export interface TextTable {
 	rows: string[][];
 }
 
+/**
+ * A number as the language writes it (decimal comma or point), always in Latin digits and
+ * without grouping, so spreadsheet programs read it as a number.
+ */
 export function formatNumber(lang: LanguageCode, n: number): string {
-	return n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { useGrouping: false });
+	const ui = interfaceOf(lang);
+	const locale = ui === 'en' ? 'en-GB' : ui;
+	return n.toLocaleString(`${locale}-u-nu-latn`, { useGrouping: false });
 }
 
 function figureCells(lang: LanguageCode, row: FigureRow): string[] {
