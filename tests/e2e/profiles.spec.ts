@@ -48,3 +48,30 @@ test('a learner who asks for help gets a calm answer, and the request is kept', 
 	});
 	expect(help).toBe(1);
 });
+
+test.describe('without a service worker, so the test holds the course index itself', () => {
+	test.use({ serviceWorkers: 'block' });
+
+	test('a lesson opened by its address while the courses still install appears once they are in', async ({
+		page
+	}) => {
+		const pack = loadPack('tablet-basics');
+		const lesson = pack.lessons[0]!;
+		// The first start: the course index waits until the learner has opened the lesson.
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/packs/index.json', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await createProfile(page, 'Erna', 'Sonne');
+		await page.goto(`/learn/${pack.id}/${lesson.id}`);
+		await expect(page.getByText('Diese Lektion gibt es hier nicht')).toBeVisible();
+		release();
+		const first = lesson.steps[0]!;
+		await expect(
+			page.getByRole('heading', { name: 'title' in first ? first.title : lesson.title })
+		).toBeVisible();
+		await expect(page.getByText('Diese Lektion gibt es hier nicht')).toHaveCount(0);
+	});
+});
