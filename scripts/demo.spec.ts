@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseHlc } from '../src/lib/domain/hlc';
 import { handlePull } from '../src/lib/server/sync/pull';
 import { PROTOCOL_VERSION, type Change } from '../src/lib/sync/protocol';
+import { buildReport } from '../src/lib/server/reports/figures';
 import { DIALECTS, freshOffice, type TestOffice } from '../tests/integration/support/databases';
 import { DEMO_PASSWORD, DemoRefused, fillDemoCity, run, type DemoSummary } from './demo';
 import { demoCourses } from './demo/courses';
@@ -374,6 +375,26 @@ describe.each(DIALECTS)('the demo city on %s', (dialect) => {
 			)
 			.execute();
 		expect(changes.filter((c) => c.entity === 'progress')).toHaveLength(theirEvents.length);
+	});
+
+	it('shows a living dashboard: its report facts are made, equal to the records', async () => {
+		const places = await office.db.selectFrom('locations').select('id').execute();
+		const report = await buildReport(office.db, {
+			period: { from: summary.from, to: summary.to },
+			locationIds: places.map((p) => p.id),
+			courseId: null,
+			today: summary.to
+		});
+		const sessions = await office.db
+			.selectFrom('training_sessions')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('status', '!=', 'cancelled')
+			.where('date', '>=', summary.from)
+			.where('date', '<=', summary.to)
+			.executeTakeFirstOrThrow();
+		expect(report.total.sessions).toBe(Number(sessions.n));
+		expect(report.total.learners).toMatchObject({ kind: 'count' });
+		expect(report.total.lessonsCompleted).toMatchObject({ kind: 'count' });
 	});
 
 	it('makes the same city from the same seed and now, and never a second one on top', async () => {

@@ -13,6 +13,7 @@ import { createLocation } from '../../src/lib/server/auth/locations';
 import { prepareSetup } from '../../src/lib/server/auth/setup';
 import { createStaff } from '../../src/lib/server/auth/staff';
 import type { OfficeDatabase } from '../../src/lib/server/db/connection';
+import { rebuildReportFacts } from '../../src/lib/server/reports/facts';
 import type { ChangeLogTable, Database } from '../../src/lib/server/db/schema';
 import { demoCourses } from './courses';
 import { emailLocalPart, volunteerName } from './names';
@@ -435,6 +436,9 @@ export async function fillDemoCity(
 		);
 		await insertChunked(tx, 'change_log', changes);
 		totals.changeLog = changes.length;
+		// The rows went in directly, past the writes that keep the report facts: make them now.
+		say('the report facts');
+		await rebuildReportFacts(tx);
 	});
 
 	return {
