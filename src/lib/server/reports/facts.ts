@@ -41,41 +41,40 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
 	return out;
 }
 
-/** The numbers of these learners, given out on first sight. */
-export async function learnerNumbers(db: Db, ids: string[]): Promise<Map<string, number>> {
+/**
+ * The numbers of these ids in a numbering table, given out on first sight. Most writes meet
+ * ids already numbered: those cost one read, and only the new ones an insert.
+ */
+async function numbersOf(
+	db: Db,
+	table: 'fact_learners' | 'fact_places',
+	column: 'learner_id' | 'location_id',
+	ids: string[]
+): Promise<Map<string, number>> {
 	const numbers = new Map<string, number>();
+	const read = async (wanted: string[]) => {
+		const { rows } = await sql<{ no: number; id: string }>`
+			select no, ${sql.ref(column)} as id from ${sql.table(table)}
+			where ${sql.ref(column)} in (${sql.join(wanted)})`.execute(db);
+		for (const row of rows) numbers.set(row.id, Number(row.no));
+	};
 	for (const part of chunks([...new Set(ids)])) {
-		await db
-			.insertInto('fact_learners')
-			.values(part.map((learner_id) => ({ learner_id })))
-			.onConflict((oc) => oc.column('learner_id').doNothing())
-			.execute();
-		const rows = await db
-			.selectFrom('fact_learners')
-			.select(['no', 'learner_id'])
-			.where('learner_id', 'in', part)
-			.execute();
-		for (const row of rows) numbers.set(row.learner_id, row.no);
+		await read(part);
+		const fresh = part.filter((id) => !numbers.has(id));
+		if (fresh.length === 0) continue;
+		await sql`insert into ${sql.table(table)} (${sql.ref(column)})
+			values ${sql.join(fresh.map((id) => sql`(${id})`))}
+			on conflict (${sql.ref(column)}) do nothing`.execute(db);
+		await read(fresh);
 	}
 	return numbers;
 }
 
-/** The numbers of these places, given out on first sight. */
-export async function placeNumbers(db: Db, ids: string[]): Promise<Map<string, number>> {
-	const wanted = [...new Set(ids)];
-	if (wanted.length === 0) return new Map();
-	await db
-		.insertInto('fact_places')
-		.values(wanted.map((location_id) => ({ location_id })))
-		.onConflict((oc) => oc.column('location_id').doNothing())
-		.execute();
-	const rows = await db
-		.selectFrom('fact_places')
-		.select(['no', 'location_id'])
-		.where('location_id', 'in', wanted)
-		.execute();
-	return new Map(rows.map((row) => [row.location_id, row.no]));
-}
+const learnerNumbers = (db: Db, ids: string[]) =>
+	numbersOf(db, 'fact_learners', 'learner_id', ids);
+
+const placeNumbers = (db: Db, ids: string[]) =>
+	numbersOf(db, 'fact_places', 'location_id', ids);
 
 /** The numbers of these lessons of courses, given out on first sight ("course|lesson" keys). */
 async function lessonNumbers(
