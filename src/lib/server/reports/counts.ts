@@ -7,6 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { splitByMonths, type Period } from '../../domain/reports/period';
 import type { Database } from '../db/schema';
 import { courseCatalogue } from '../content/catalogue';
+import { monthNumber } from './facts';
 import type { ReportFilter } from './figures';
 import { nextDay, stampAt } from './stamps';
 
@@ -57,7 +58,6 @@ export function atPlaces(places: Places, column: string) {
 	if (places.all) return sql` and ${sql.ref(column)} is not null`;
 	return sql` and ${sql.ref(column)} in (${sql.join(places.numbers.length ? places.numbers : [-1])})`;
 }
-const monthNo = (month: string) => Number(month.replace('-', ''));
 /** 202611 → "2026-11". */
 export const monthKey = (no: number | string) =>
 	`${String(no).slice(0, 4)}-${String(no).slice(4, 6)}`;
@@ -79,8 +79,8 @@ function visitRows(
 	const split = splitByMonths(held);
 	const parts: RawBuilder<unknown>[] = [];
 	if (split.months) {
-		const first = monthNo(split.months.first);
-		const last = monthNo(split.months.last);
+		const first = monthNumber(split.months.first);
+		const last = monthNumber(split.months.last);
 		parts.push(
 			byCourse
 				? sql`select c.month, c.location_no, c.course_id, c.learner_no, c.visits

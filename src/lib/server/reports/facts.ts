@@ -32,7 +32,7 @@ const ATTENDED = ATTENDANCE_STATUSES.filter(attended);
 
 const coursesOf = (text: string) => [...new Set(text.split(',').filter(Boolean))];
 
-/** 2026-11-03 → 202611: months as numbers group and compare fastest. */
+/** "2026-11-03" or "2026-11" → 202611: months as numbers group and compare fastest. */
 export const monthNumber = (date: string) => Number(date.slice(0, 4) + date.slice(5, 7));
 
 function chunks<T>(list: T[], size = CHUNK): T[][] {
@@ -70,11 +70,9 @@ async function numbersOf(
 	return numbers;
 }
 
-const learnerNumbers = (db: Db, ids: string[]) =>
-	numbersOf(db, 'fact_learners', 'learner_id', ids);
+const learnerNumbers = (db: Db, ids: string[]) => numbersOf(db, 'fact_learners', 'learner_id', ids);
 
-const placeNumbers = (db: Db, ids: string[]) =>
-	numbersOf(db, 'fact_places', 'location_id', ids);
+const placeNumbers = (db: Db, ids: string[]) => numbersOf(db, 'fact_places', 'location_id', ids);
 
 /** The numbers of these lessons of courses, given out on first sight ("course|lesson" keys). */
 async function lessonNumbers(

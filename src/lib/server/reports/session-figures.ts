@@ -8,6 +8,7 @@ import { splitByMonths, type Period } from '../../domain/reports/period';
 import { sumSessions } from '../../domain/reports/session-sums';
 import type { Database } from '../db/schema';
 import { atPlaces, monthKey, type Grouping, type Places } from './counts';
+import { monthNumber } from './facts';
 import type { ReportFilter } from './figures';
 
 export interface SessionRow {
@@ -20,8 +21,6 @@ export interface SessionRow {
 	volunteerMinutes: number;
 	volunteers: string[];
 }
-
-const monthNo = (month: string) => Number(month.replace('-', ''));
 
 /** A volunteer who ran sessions counted in a row of the report. */
 export interface VolunteerOf {
@@ -56,7 +55,7 @@ async function wholeMonths(
 	places: Places,
 	months: { first: string; last: string }
 ): Promise<SessionFigures> {
-	const inRange = sql`month >= ${monthNo(months.first)} and month <= ${monthNo(months.last)}${atPlaces(places, 'location_no')}`;
+	const inRange = sql`month >= ${monthNumber(months.first)} and month <= ${monthNumber(months.last)}${atPlaces(places, 'location_no')}`;
 	// The volunteers of each row: only the pairs a row of the report needs, not every month's.
 	const course =
 		filter.courseId === null ? sql`course_id = ''` : sql`course_id = ${filter.courseId}`;
