@@ -6,6 +6,8 @@ import type { FieldFormat } from './course/schema';
 
 export type FieldError =
 	| 'required'
+	| 'file.type'
+	| 'file.size'
 	| 'date.format'
 	| 'date.invalid'
 	| 'email.format'

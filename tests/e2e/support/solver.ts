@@ -75,6 +75,11 @@ function control(
 					name: fill(el.label) + (el.kind === 'field' && el.required ? ' *' : ''),
 					exact: true
 				});
+			case 'upload':
+				return device.getByRole('button', {
+					name: fill(el.label) + (el.required ? ' *' : '') + ' ' + fill(el.button),
+					exact: true
+				});
 			case 'slots':
 				return device
 					.getByRole('group', { name: fill(el.label) + (el.required ? ' *' : ''), exact: true })
@@ -95,6 +100,11 @@ async function fillScreen(device: Locator, elements: SimElement[]): Promise<void
 			await device.getByLabel(label, { exact: true }).check();
 		} else if (el.kind === 'options') {
 			await device.getByRole('radio', { name: fill(el.options[0]!.label), exact: true }).check();
+		} else if (el.kind === 'upload') {
+			// As a person would: open the tablet's file picker, take the file the portal accepts.
+			await device.getByRole('button', { name: fill(el.button), exact: true }).click();
+			const file = el.files.find((f) => !f.refuse)!;
+			await device.getByRole('button', { name: file.name, exact: true }).click();
 		} else if (el.kind === 'slots' && el.days.some((d) => d.times.length > 0)) {
 			await device
 				.getByRole('group', { name: label, exact: true })

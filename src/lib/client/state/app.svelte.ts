@@ -15,6 +15,7 @@ import { AppUpdates } from '../pwa/updates.svelte';
 import { Syncer } from '../sync/syncer.svelte';
 import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
 import { setLanguage } from '../../i18n/index.svelte';
+import { DEFAULT_CITY, type CityDressing } from '../../domain/city';
 
 const ACTIVE_LEARNER = 'lernlotse.activeLearner';
 const DEVICE_LANGUAGE = 'deviceLanguage';
@@ -27,8 +28,8 @@ export class AppState {
 	courseLoadProblem = $state<CourseLoadProblem>(null);
 	learner = $state<LearnerRecord | null>(null);
 	courses = $state<CourseRecord[]>([]);
-	/** The city the practice pages are dressed as; set by the office in a later release. */
-	city = $state('Musterstadt');
+	/** The city the practice pages are dressed as: set in the office, kept on the device. */
+	city = $state<CityDressing>({ ...DEFAULT_CITY, arms: null });
 	updates = new AppUpdates();
 	syncer: Syncer | null = $state(null);
 	/** How this device stands with the office (null: not enrolled, everything stays here). */

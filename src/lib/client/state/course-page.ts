@@ -1,4 +1,5 @@
 /** Loads one course and the learner's lesson states for the course pages. */
+import { dressWithCity } from '../../domain/city';
 import { courseFor } from '../db/courses';
 import { lessonStatesOf } from '../db/progress';
 import type { CourseRecord, LessonStateRecord } from '../db/records';
@@ -16,5 +17,7 @@ export async function loadCourseView(app: AppState, courseId: string): Promise<C
 		app.guard(() => courseFor(app.db, courseId, learner.lang)),
 		app.guard(() => lessonStatesOf(app.db, learner.id, courseId))
 	]);
-	return { course: course ?? null, states: states ?? [] };
+	// Filled in once here, so titles, prompts, screens and read-aloud all name the city.
+	const dressed = course?.pack ? { ...course, pack: dressWithCity(course.pack, app.city) } : course;
+	return { course: dressed ?? null, states: states ?? [] };
 }

@@ -198,6 +198,42 @@ describe('checkCourse', () => {
 		]);
 	});
 
+	it('finds an upload with a file id used twice or no file the portal accepts', () => {
+		const upload = {
+			kind: 'upload' as const,
+			id: 'cv',
+			label: 'Lebenslauf',
+			button: 'Datei auswählen',
+			files: [
+				{ id: 'photo', name: 'Urlaub.jpg', refuse: 'type' as const },
+				{ id: 'photo', name: 'Urlaub2.jpg', refuse: 'size' as const }
+			]
+		};
+		const form = formScreen({
+			elements: [upload, { kind: 'button', id: 'send', label: 'Senden', goto: 'done' }]
+		});
+		const course = courseWithSteps([practiceStep({ screens: [form, doneScreen] })]);
+		const at = ['lessons', 0, 'steps', 0, 'screens', 0, 'elements', 0, 'files'];
+		expect(crossIssues(course)).toEqual([
+			{ path: at, message: 'file id "photo" is used twice' },
+			{ path: at, message: 'every file is refused: give at least 1 file the portal accepts' }
+		]);
+	});
+
+	it('finds a placeholder that no city setting fills, wherever it is', () => {
+		const course = courseWithSteps([
+			explainStep({ text: 'Willkommen in {city}. Sprechzeiten: {officeHours}.' }),
+			explainStep({ id: 'two', text: 'Die Seite {citty} ist falsch geschrieben.' })
+		]);
+		expect(crossIssues(course)).toEqual([
+			{
+				path: ['lessons', 0, 'steps', 1, 'text'],
+				message:
+					'unknown placeholder "{citty}": use {city}, {domain}, {officeAddress}, {officeHours}, {libraryName}, {libraryHours}'
+			}
+		]);
+	});
+
 	it('finds a practice goto to a missing screen', () => {
 		const form = formScreen({
 			elements: [{ kind: 'button', id: 'send', label: 'Absenden', goto: 'confirmation' }]

@@ -2,6 +2,7 @@
  * Rules a schema cannot express: ids that must be unique, references that must resolve,
  * and languages of one course that must match step for step.
  */
+import { PLACEHOLDERS, unknownPlaceholders } from '../city';
 import type { CourseSource, PracticeStep, Screen, SimElement, Step } from './schema';
 
 export type Path = (string | number)[];
@@ -10,7 +11,13 @@ export interface CourseIssue {
 	message: string;
 }
 
-const INPUT_KINDS = new Set<SimElement['kind']>(['field', 'checkbox', 'options', 'slots']);
+const INPUT_KINDS = new Set<SimElement['kind']>([
+	'field',
+	'checkbox',
+	'options',
+	'slots',
+	'upload'
+]);
 
 function duplicates(ids: string[]): string[] {
 	const seen = new Set<string>();
@@ -34,6 +41,21 @@ function checkScreen(screen: Screen, path: Path, issues: CourseIssue[]): void {
 	for (const id of duplicates(elementIds(screen))) {
 		issues.push({ path: [...path, 'elements'], message: `element id "${id}" is used twice` });
 	}
+	screen.elements.forEach((el, i) => {
+		if (el.kind !== 'upload') return;
+		for (const id of duplicates(el.files.map((f) => f.id))) {
+			issues.push({
+				path: [...path, 'elements', i, 'files'],
+				message: `file id "${id}" is used twice`
+			});
+		}
+		if (el.files.every((f) => f.refuse)) {
+			issues.push({
+				path: [...path, 'elements', i, 'files'],
+				message: 'every file is refused: give at least 1 file the portal accepts'
+			});
+		}
+	});
 }
 
 function gotoTargets(screen: Screen): { goto: string; index: number }[] {
@@ -114,9 +136,28 @@ function checkStep(step: Step, path: Path, issues: CourseIssue[]): void {
 	}
 }
 
+/** Every text of a course with its path, for checks that apply to all of them. */
+function* texts(value: unknown, path: Path): Generator<{ text: string; path: Path }> {
+	if (typeof value === 'string') yield { text: value, path };
+	else if (Array.isArray(value)) {
+		for (const [i, item] of value.entries()) yield* texts(item, [...path, i]);
+	} else if (value && typeof value === 'object') {
+		for (const [key, item] of Object.entries(value)) yield* texts(item, [...path, key]);
+	}
+}
+
+const KNOWN = Object.keys(PLACEHOLDERS)
+	.map((k) => `{${k}}`)
+	.join(', ');
+
 /** Checks one language file of a course. */
 export function checkCourse(course: CourseSource): CourseIssue[] {
 	const issues: CourseIssue[] = [];
+	for (const { text, path } of texts(course, [])) {
+		for (const name of unknownPlaceholders(text)) {
+			issues.push({ path, message: `unknown placeholder "{${name}}": use ${KNOWN}` });
+		}
+	}
 	for (const id of duplicates(course.lessons.map((l) => l.id))) {
 		issues.push({ path: ['lessons'], message: `lesson id "${id}" is used twice` });
 	}

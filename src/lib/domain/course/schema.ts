@@ -108,6 +108,26 @@ export const SimElement = v.variant('kind', [
 		emptyText: v.optional(Text)
 	}),
 	v.strictObject({
+		kind: v.literal('upload'),
+		...withId,
+		label: Text,
+		/** The portal's button that opens the tablet's file picker, e.g. „Datei auswählen“. */
+		button: Text,
+		required: v.optional(v.boolean(), false),
+		/** The files "on the tablet" to choose from; a refused one gets the portal's error. */
+		files: v.pipe(
+			v.array(
+				v.strictObject({
+					id: Id,
+					name: Text,
+					/** Why the portal refuses this file: wrong type or too large. */
+					refuse: v.optional(v.picklist(['type', 'size']))
+				})
+			),
+			v.minLength(1, 'give at least 1 file')
+		)
+	}),
+	v.strictObject({
 		kind: v.literal('email'),
 		...optionalId,
 		from: Text,

@@ -127,6 +127,48 @@ describe('press: a validating button', () => {
 		expect(press(screen, {}, element(screen, 'send'))).toEqual({ errors: {}, goto: 'done' });
 	});
 
+	describe('an upload', () => {
+		const withUpload = practice([
+			formScreen({
+				elements: [
+					{
+						kind: 'upload',
+						id: 'cv',
+						label: 'Lebenslauf (PDF)',
+						button: 'Datei auswählen',
+						required: true,
+						files: [
+							{ id: 'cv-pdf', name: 'Lebenslauf.pdf' },
+							{ id: 'photo', name: 'Urlaub.jpg', refuse: 'type' },
+							{ id: 'video', name: 'Geburtstag.mp4', refuse: 'size' }
+						]
+					},
+					{ kind: 'button', id: 'send', label: 'Hochladen', goto: 'done', validate: ['cv'] }
+				]
+			}),
+			{ id: 'done', task: 'Fertig.', finish: true, elements: [{ kind: 'text', text: 'Danke.' }] }
+		]);
+		const screen = screenOf(withUpload, 'form');
+		const send = element(screen, 'send');
+
+		it('is required until a file is chosen', () => {
+			expect(press(screen, {}, send)).toEqual({ errors: { cv: 'required' }, goto: null });
+		});
+
+		it('refuses a file of the wrong type or size with the reason', () => {
+			expect(press(screen, { cv: 'photo' }, send).errors).toEqual({ cv: 'file.type' });
+			expect(press(screen, { cv: 'video' }, send).errors).toEqual({ cv: 'file.size' });
+		});
+
+		it('accepts a file the portal takes', () => {
+			expect(press(screen, { cv: 'cv-pdf' }, send)).toEqual({ errors: {}, goto: 'done' });
+		});
+
+		it('treats an unknown file id as no file', () => {
+			expect(press(screen, { cv: 'gone' }, send).errors).toEqual({ cv: 'required' });
+		});
+	});
+
 	it('ignores a validate entry that is not on the screen', () => {
 		const odd = practice([
 			formScreen({

@@ -26,6 +26,11 @@ function checkElement(el: SimElement, value: string | boolean | undefined): Fiel
 			});
 		case 'checkbox':
 			return el.required && value !== true ? 'required' : null;
+		case 'upload': {
+			const file = el.files.find((f) => f.id === value);
+			if (file?.refuse) return `file.${file.refuse}`;
+			return el.required && !file ? 'required' : null;
+		}
 		case 'options':
 		case 'slots':
 			return el.required && (typeof value !== 'string' || value === '') ? 'required' : null;
