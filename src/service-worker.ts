@@ -15,6 +15,8 @@ import {
 	precacheAndRoute
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { COURSE_FILES_CACHE } from '$lib/client/content/install-packs';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -39,6 +41,13 @@ clientsClaim();
 // Every page of the learner and volunteer faces is the same client-rendered shell.
 registerRoute(
 	new NavigationRoute(createHandlerBoundToURL('/'), { denylist: [/^\/api\//, /^\/office(\/|$)/] })
+);
+
+// Packs and images published in the office, and the coat of arms: named by content hash, so
+// a stored copy is always right. The page stores them when it installs a course.
+registerRoute(
+	({ url }) => url.pathname.startsWith('/api/courses/files/'),
+	new CacheFirst({ cacheName: COURSE_FILES_CACHE })
 );
 
 // Background Sync: the browser wakes us when the connection is back; an open page does the sync.

@@ -28,9 +28,12 @@ export const BUDGETS = {
 	 * docs/benchmarks.md); lower these as the figures come down, never raise them quietly.
 	 * Raised by 1 KB each on 2026-11-22 (110.8 and 120.8 KB): six languages and plain German in
 	 * the language list and the display settings (contrast, text size) applied on every page.
+	 * Raised again in session 5 (112.6 and 123.7 KB): courses published in the office and the
+	 * city's dressing (index, placeholders, coat of arms), the file-upload practice, and the
+	 * new office routes in the client's route table (+0.3 KB in the entry).
 	 */
-	homeScripts: 111 * KB,
-	lessonScripts: 121 * KB,
+	homeScripts: 113 * KB,
+	lessonScripts: 124 * KB,
 	/** Every precached file, uncompressed, as it is stored in the Cache Storage. */
 	precache: 15 * MB
 };

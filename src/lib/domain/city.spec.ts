@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-	cityProblems,
-	DEFAULT_CITY,
-	dressWithCity,
-	normaliseCity,
-	placeholderValues,
-	unknownPlaceholders
-} from './city';
+import { DEFAULT_CITY, dressWithCity, placeholderValues } from './city';
+import { cityProblems, normaliseCity, unknownPlaceholders } from './city-rules';
 import { fillPlaceholders } from './text';
 
 describe('city settings', () => {

@@ -30,15 +30,6 @@ export const DEFAULT_CITY: CitySettings = {
 	libraryHours: 'Dienstag bis Freitag 10 bis 18 Uhr, Samstag 10 bis 14 Uhr'
 };
 
-export const CITY_FIELDS = [
-	'name',
-	'domain',
-	'officeAddress',
-	'officeHours',
-	'libraryName',
-	'libraryHours'
-] as const satisfies readonly (keyof CitySettings)[];
-
 /** The placeholders a course may use, and the setting each one stands for. */
 export const PLACEHOLDERS: Record<string, keyof CitySettings> = {
 	city: 'name',
@@ -65,50 +56,4 @@ export function dressWithCity<T>(value: T, city: CitySettings): T {
 		return item;
 	};
 	return dress(value) as T;
-}
-
-/** Placeholders in a text that no setting fills, e.g. a misspelt `{citty}`. */
-export function unknownPlaceholders(text: string): string[] {
-	return [...text.matchAll(/\{(\w+)\}/g)]
-		.map((m) => m[1]!)
-		.filter((key) => !Object.hasOwn(PLACEHOLDERS, key));
-}
-
-const MAX_LENGTH: Record<keyof CitySettings, number> = {
-	name: 60,
-	domain: 80,
-	officeAddress: 160,
-	officeHours: 200,
-	libraryName: 100,
-	libraryHours: 200
-};
-
-/** A host name people type: letters (also umlauts), digits, dashes, at least one dot. */
-const DOMAIN = /^(?=.{4,80}$)([\p{Ll}\d](?:[\p{Ll}\d-]*[\p{Ll}\d])?\.)+\p{Ll}{2,}$/u;
-
-export type CityProblem = { field: keyof CitySettings; problem: 'required' | 'tooLong' | 'domain' };
-
-/** Problems of settings typed in the office, field by field; none means they can be saved. */
-export function cityProblems(input: CitySettings): CityProblem[] {
-	const problems: CityProblem[] = [];
-	for (const field of CITY_FIELDS) {
-		const value = input[field].trim();
-		if (value.length === 0) problems.push({ field, problem: 'required' });
-		else if (value.length > MAX_LENGTH[field]) problems.push({ field, problem: 'tooLong' });
-		else if (field === 'domain' && !DOMAIN.test(value.toLowerCase()))
-			problems.push({ field, problem: 'domain' });
-	}
-	return problems;
-}
-
-/** Trimmed settings, the domain in lower case and without a typed `https://` or `www.`. */
-export function normaliseCity(input: CitySettings): CitySettings {
-	const out = { ...input };
-	for (const field of CITY_FIELDS) out[field] = out[field].trim();
-	out.domain = out.domain
-		.toLowerCase()
-		.replace(/^https?:\/\//, '')
-		.replace(/^www\./, '')
-		.replace(/\/.*$/, '');
-	return out;
 }

@@ -154,6 +154,11 @@ export interface PullResponse {
 	epoch: string;
 	/** The whole history of the learners asked for in `history` that this device may see. */
 	history: { learnerIds: string[]; changes: Change[] };
+	/**
+	 * Digest of the course index (`GET /api/courses`): when it differs from the one the device
+	 * installed from, new course versions or city settings wait. Absent from older offices.
+	 */
+	courses?: string;
 }
 
 /** Every refusal has a code a device can act on and words a person can read. */

@@ -13,10 +13,12 @@ import type {
 	SimElement,
 	Step
 } from '../../../src/lib/domain/course/schema';
+import { DEFAULT_CITY, placeholderValues } from '../../../src/lib/domain/city';
+import { fillPlaceholders } from '../../../src/lib/domain/text';
 import { expect } from './fixtures';
 import { BUILD_DIR } from './server';
 
-export const CITY = 'Musterstadt';
+export const CITY = DEFAULT_CITY.name;
 const PACKS = join(BUILD_DIR, 'client');
 
 export function loadIndex(): PackIndex {
@@ -30,7 +32,8 @@ export function loadPack(courseId: string, lang = 'de'): CoursePack {
 	return JSON.parse(readFileSync(join(PACKS, language.url), 'utf8')) as CoursePack;
 }
 
-const fill = (text: string) => text.replaceAll('{city}', CITY);
+/** Text as a learner sees it: a fresh office dresses the practice as the default city. */
+const fill = (text: string) => fillPlaceholders(text, placeholderValues(DEFAULT_CITY));
 
 const VALID: Record<FieldFormat, string> = {
 	text: 'Beispiel',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PackIndex } from '../../domain/course/schema';
 import {
@@ -8,7 +9,7 @@ import {
 	type CourseInput
 } from '../../domain/course/test-factory';
 import { freshDatabase } from '../db/test-databases';
-import { INDEX_URL, installPacks } from './install-packs';
+import { BUILT_INDEX_URL, CITY, INDEX_HASH, INDEX_URL, installPacks } from './install-packs';
 
 /** A stand-in for `fetch` that serves fixed bodies and remembers what was asked for. */
 function fakeServer(routes: Record<string, unknown>) {
@@ -68,7 +69,7 @@ describe('installPacks', () => {
 		const db = await freshDatabase();
 		const { fetcher } = fakeServer(site({ id: 'tablet-basics', version: 1, hash: 'h1' }));
 
-		expect(await installPacks(db, fetcher)).toEqual({ changed: 1, unavailable: 0 });
+		expect(await installPacks(db, fetcher)).toEqual({ changed: 1, unavailable: 0, removed: 0 });
 
 		const record = await db.courses.get(['tablet-basics', 'de']);
 		expect(record).toMatchObject({
@@ -96,7 +97,7 @@ describe('installPacks', () => {
 				{ id: 'tablet-basics', version: 1, lang: 'en', hash: 'en1' }
 			)
 		);
-		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 0 });
+		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 0, removed: 0 });
 		expect((await db.courses.toArray()).map((r) => `${r.id}/${r.lang}`).sort()).toEqual([
 			'tablet-basics/de',
 			'tablet-basics/en'
@@ -112,7 +113,7 @@ describe('installPacks', () => {
 			)
 		);
 
-		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 1 });
+		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 1, removed: 0 });
 
 		const bad = await db.courses.get(['bad-course', 'de']);
 		expect(bad?.pack).toBeNull();
@@ -154,7 +155,7 @@ describe('installPacks', () => {
 				body: packInput({ id: 'another' }, { hash: 'o1' })
 			})
 		);
-		expect(await installPacks(db, fetcher)).toEqual({ changed: 1, unavailable: 1 });
+		expect(await installPacks(db, fetcher)).toEqual({ changed: 1, unavailable: 1, removed: 0 });
 		expect((await db.courses.get(['one', 'de']))?.problem).toBe(
 			'pack does not match the course index'
 		);
@@ -168,7 +169,7 @@ describe('installPacks', () => {
 		);
 		delete routes['/packs/gone/de.x1.json'];
 		const { fetcher } = fakeServer(routes);
-		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 1 });
+		expect(await installPacks(db, fetcher)).toEqual({ changed: 2, unavailable: 1, removed: 0 });
 		expect(await db.courses.get(['gone', 'de'])).toMatchObject({ pack: null, problem: 'HTTP 404' });
 		expect((await db.courses.get(['here', 'de']))?.pack).not.toBeNull();
 	});
@@ -182,12 +183,17 @@ describe('installPacks', () => {
 		delete withoutPack['/packs/a/de.v2.json'];
 		expect(await installPacks(db, fakeServer(withoutPack).fetcher)).toEqual({
 			changed: 0,
-			unavailable: 0
+			unavailable: 0,
+			removed: 0
 		});
 		expect(await db.courses.get(['a', 'de'])).toMatchObject({ version: 1, hash: 'v1' });
 
 		const retry = fakeServer(newer);
-		expect(await installPacks(db, retry.fetcher)).toEqual({ changed: 1, unavailable: 0 });
+		expect(await installPacks(db, retry.fetcher)).toEqual({
+			changed: 1,
+			unavailable: 0,
+			removed: 0
+		});
 		expect(retry.requests).toEqual([INDEX_URL, '/packs/a/de.v2.json']);
 		expect((await db.courses.get(['a', 'de']))?.pack?.version).toBe(2);
 	});
@@ -217,7 +223,11 @@ describe('installPacks', () => {
 		const before = await db.courses.toArray();
 
 		const second = fakeServer(routes);
-		expect(await installPacks(db, second.fetcher)).toEqual({ changed: 0, unavailable: 0 });
+		expect(await installPacks(db, second.fetcher)).toEqual({
+			changed: 0,
+			unavailable: 0,
+			removed: 0
+		});
 		expect(second.requests).toEqual([INDEX_URL]);
 		expect(await db.courses.toArray()).toEqual(before);
 	});
@@ -230,7 +240,11 @@ describe('installPacks', () => {
 		const grown = fakeServer(
 			site({ id: 'a', version: 1, hash: 'a1' }, { id: 'b', version: 1, hash: 'b1' })
 		);
-		expect(await installPacks(db, grown.fetcher)).toEqual({ changed: 1, unavailable: 0 });
+		expect(await installPacks(db, grown.fetcher)).toEqual({
+			changed: 1,
+			unavailable: 0,
+			removed: 0
+		});
 		expect(grown.requests).toEqual([INDEX_URL, '/packs/b/de.b1.json']);
 		expect(await db.courses.get(['a', 'de'])).toEqual(before);
 	});
@@ -247,7 +261,7 @@ describe('installPacks', () => {
 			fakeServer(site({ id: 'tablet-basics', version: 2, hash: 'v2' })).fetcher
 		);
 
-		expect(result).toEqual({ changed: 1, unavailable: 0 });
+		expect(result).toEqual({ changed: 1, unavailable: 0, removed: 0 });
 		const record = await db.courses.get(['tablet-basics', 'de']);
 		expect(record).toMatchObject({ version: 2, hash: 'v2', title: 'Kurs tablet-basics v2' });
 		expect(record?.pack?.version).toBe(2);
@@ -270,7 +284,11 @@ describe('installPacks', () => {
 		const before = await db.courses.get(['tablet-basics', 'de']);
 
 		const older = fakeServer(site({ id: 'tablet-basics', version: 2, hash: 'v2' }));
-		expect(await installPacks(db, older.fetcher)).toEqual({ changed: 0, unavailable: 0 });
+		expect(await installPacks(db, older.fetcher)).toEqual({
+			changed: 0,
+			unavailable: 0,
+			removed: 0
+		});
 		expect(older.requests).toEqual([INDEX_URL]);
 		expect(await db.courses.get(['tablet-basics', 'de'])).toEqual(before);
 	});
@@ -289,5 +307,69 @@ describe('installPacks', () => {
 		await expect(installPacks(db, fetcher)).rejects.toThrow(/course index unusable/);
 		expect(await db.courses.count()).toBe(0);
 		expect(await db.meta.count()).toBe(0);
+	});
+
+	it('installs from the built index when the office cannot be asked, and withdraws nothing', async () => {
+		const db = await freshDatabase();
+		const office = fakeServer(
+			site({ id: 'a', version: 1, hash: 'a1' }, { id: 'b', version: 1, hash: 'b1' })
+		);
+		await installPacks(db, office.fetcher);
+
+		const built = site({ id: 'a', version: 1, hash: 'a1' });
+		const offline = fakeServer({
+			[BUILT_INDEX_URL]: built[INDEX_URL],
+			...built,
+			[INDEX_URL]: undefined
+		});
+		const failing = (async (input: RequestInfo | URL) => {
+			if (String(input) === INDEX_URL) throw new TypeError('Failed to fetch');
+			return offline.fetcher(input);
+		}) as typeof fetch;
+		expect(await installPacks(db, failing)).toEqual({ changed: 0, unavailable: 0, removed: 0 });
+		expect((await db.courses.toArray()).map((c) => c.id).sort()).toEqual(['a', 'b']);
+	});
+
+	it('takes a course the office withdrew off the device, and installs again once it is back', async () => {
+		const db = await freshDatabase();
+		await installPacks(
+			db,
+			fakeServer(site({ id: 'a', version: 1, hash: 'a1' }, { id: 'b', version: 1, hash: 'b1' }))
+				.fetcher
+		);
+		const withdrawn = fakeServer(site({ id: 'a', version: 1, hash: 'a1' }));
+		expect(await installPacks(db, withdrawn.fetcher)).toEqual({
+			changed: 0,
+			unavailable: 0,
+			removed: 1
+		});
+		expect((await db.courses.toArray()).map((c) => c.id)).toEqual(['a']);
+		const back = fakeServer(
+			site({ id: 'a', version: 1, hash: 'a1' }, { id: 'b', version: 2, hash: 'b2' })
+		);
+		expect(await installPacks(db, back.fetcher)).toEqual({
+			changed: 1,
+			unavailable: 0,
+			removed: 0
+		});
+	});
+
+	it('keeps the city the office dresses the practice pages with, and the digest the sync compares', async () => {
+		const db = await freshDatabase();
+		const routes = site({ id: 'a', version: 1, hash: 'a1' });
+		const city = {
+			name: 'Beispielstadt',
+			domain: 'beispielstadt.de',
+			officeAddress: 'Rathaus',
+			officeHours: 'Mo 8-12',
+			libraryName: 'Stadtbücherei',
+			libraryHours: 'Di 10-18',
+			arms: null
+		};
+		const text = JSON.stringify({ ...(routes[INDEX_URL] as object), city });
+		await installPacks(db, fakeServer({ ...routes, [INDEX_URL]: text }).fetcher);
+		expect((await db.meta.get(CITY))?.value).toEqual(city);
+		const digest = createHash('sha256').update(text).digest('hex');
+		expect((await db.meta.get(INDEX_HASH))?.value).toBe(digest);
 	});
 });

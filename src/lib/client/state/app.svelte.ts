@@ -3,7 +3,7 @@
  * and which courses are here. Shared with components through context (see `context.ts`).
  */
 import { LernlotseDatabase } from '../db/database';
-import { installPacks } from '../content/install-packs';
+import { CITY, installPacks } from '../content/install-packs';
 import { coursesFor } from '../db/courses';
 import { openDevice, type Device } from '../db/device';
 import { getEnrolment, type Enrolment } from '../db/enrolment';
@@ -59,6 +59,7 @@ export class AppState {
 			if (isLanguage(saved)) await setLanguage(saved);
 			await this.#restoreLearner();
 			this.enrolment = await getEnrolment(this.db);
+			await this.#readCity();
 		} catch (error) {
 			await languageReady.catch(() => undefined);
 			this.storageProblem = classifyStorageError(error);
@@ -68,8 +69,15 @@ export class AppState {
 		this.status = 'ready';
 		void this.updates.register().catch(() => undefined);
 		this.syncer = new Syncer(this.db, this.device);
+		// A course published or withdrawn in the office arrives with the next sync.
+		this.syncer.onNewCourses = () => this.loadCourses();
 		void this.syncer.start().catch(() => undefined);
 		await this.loadCourses();
+	}
+
+	async #readCity(): Promise<void> {
+		const city = (await this.db.meta.get(CITY))?.value as CityDressing | undefined;
+		if (city) this.city = city;
 	}
 
 	async #restoreLearner(): Promise<void> {
@@ -122,6 +130,7 @@ export class AppState {
 				this.storageProblem = classifyStorageError(error);
 			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
 		}
+		await this.#readCity().catch(() => undefined);
 		// The language of whoever is learning now: a profile may have been chosen or made while
 		// the packs were being installed.
 		this.courses = await coursesFor(this.db, this.learner?.lang ?? 'de').catch(() => []);

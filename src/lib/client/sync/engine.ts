@@ -14,6 +14,7 @@ import type { LernlotseDatabase } from '../db/database';
 import type { Device } from '../db/device';
 import { LAST_STAMP } from '../db/device';
 import { applyPulledPage, CURSOR } from './apply-pull';
+import { INDEX_HASH } from '../content/install-packs';
 import { requeueEverything } from './requeue';
 import type { JsonReply, Transport } from './transport';
 
@@ -27,6 +28,8 @@ export interface SyncReport {
 	rejected: number;
 	pulled: number;
 	message?: string;
+	/** The office's course index digest, when it differs from the one installed here. */
+	newCourses?: string;
 }
 
 export class SyncRefused extends Error {
@@ -71,7 +74,7 @@ export async function syncOnce(
 ): Promise<SyncReport> {
 	const report: SyncReport = { outcome: 'ok', accepted: 0, duplicates: 0, rejected: 0, pulled: 0 };
 	await push(db, device, send, report);
-	const epoch = await pull(db, device, send, report);
+	const { epoch, courses } = await pull(db, device, send, report);
 	const known = (await db.meta.get(SERVER_EPOCH))?.value;
 	await db.meta.put({ key: SERVER_EPOCH, value: epoch });
 	if (known !== undefined && known !== epoch) {
@@ -80,6 +83,7 @@ export async function syncOnce(
 		await push(db, device, send, report);
 	}
 	await db.meta.put({ key: LAST_STAMP, value: device.clock.tick() });
+	if (courses && courses !== (await db.meta.get(INDEX_HASH))?.value) report.newCourses = courses;
 	return report;
 }
 
@@ -135,15 +139,16 @@ async function push(
 	}
 }
 
-/** Pulls every page; returns the office's epoch. */
+/** Pulls every page; returns the office's epoch and course index digest. */
 async function pull(
 	db: LernlotseDatabase,
 	device: Device,
 	send: Transport,
 	report: SyncReport
-): Promise<string> {
+): Promise<{ epoch: string; courses: string | undefined }> {
 	let cursor = ((await db.meta.get(CURSOR))?.value as string | undefined) ?? null;
 	let epoch = '';
+	let courses: string | undefined;
 	for (let page = 0; page < 10_000; page++) {
 		// Learners this device took on from elsewhere: ask once for their earlier history.
 		const history =
@@ -175,7 +180,8 @@ async function pull(
 		report.pulled += body.changes.length + (body.history?.changes.length ?? 0);
 		cursor = body.cursor;
 		epoch = body.epoch;
+		courses = body.courses;
 		if (!body.more) break;
 	}
-	return epoch;
+	return { epoch, courses };
 }

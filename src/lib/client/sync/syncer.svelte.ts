@@ -41,6 +41,8 @@ export class Syncer {
 	#again = false;
 	#running: Promise<void> | null = null;
 	#stop: (() => void) | null = null;
+	/** Called when the office has new course versions or city settings to install. */
+	onNewCourses: (() => Promise<void>) | null = null;
 
 	constructor(
 		private readonly db: LernlotseDatabase,
@@ -121,6 +123,7 @@ export class Syncer {
 			// Another tab is syncing: it reports its own success; look again later.
 			if (!report) return this.#schedule(PERIOD_MS);
 			if (report.pulled > 0) this.revision++;
+			if (report.newCourses) await this.onNewCourses?.().catch(() => undefined);
 			this.lastSuccessAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string is stored, not the Date;
 			await this.db.meta.put({ key: LAST_SUCCESS, value: this.lastSuccessAt });
 			this.#schedule(PERIOD_MS);

@@ -18,6 +18,7 @@ export type Permission =
 	| 'reports.read'
 	| 'learners.manage'
 	| 'privacy.manage'
+	| 'courses.manage'
 	| 'volunteer.work';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -30,13 +31,16 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 		'reports.read',
 		'learners.manage',
 		'privacy.manage',
+		'courses.manage',
 		'volunteer.work'
 	],
+	// The education department keeps the courses and the practice pages current.
 	coordinator: [
 		'devices.manage',
 		'devices.read',
 		'reports.read',
 		'learners.manage',
+		'courses.manage',
 		'volunteer.work'
 	],
 	volunteer: ['devices.read', 'volunteer.work']

@@ -2,7 +2,8 @@
  * Rules a schema cannot express: ids that must be unique, references that must resolve,
  * and languages of one course that must match step for step.
  */
-import { PLACEHOLDERS, unknownPlaceholders } from '../city';
+import { PLACEHOLDERS } from '../city';
+import { unknownPlaceholders } from '../city-rules';
 import type { CourseSource, PracticeStep, Screen, SimElement, Step } from './schema';
 
 export type Path = (string | number)[];

@@ -301,9 +301,22 @@ export const PackIndexEntry = v.strictObject({
 	media: v.array(Text)
 });
 
+/** How the practice pages are dressed: the city's settings (see `domain/city.ts`). */
+export const CityDressing = v.strictObject({
+	name: Text,
+	domain: Text,
+	officeAddress: Text,
+	officeHours: Text,
+	libraryName: Text,
+	libraryHours: Text,
+	arms: v.nullable(Text)
+});
+
 export const PackIndex = v.strictObject({
 	format: v.literal(PACK_FORMAT),
-	courses: v.array(PackIndexEntry)
+	courses: v.array(PackIndexEntry),
+	/** Sent by the office with the courses; the build's own index has none. */
+	city: v.optional(CityDressing)
 });
 
 export type SimElement = v.InferOutput<typeof SimElement>;

@@ -18,7 +18,7 @@ interface PackIndex {
 
 let cached: CatalogueCourse[] | null = null;
 
-function packsDir(): string | null {
+export function packsDir(): string | null {
 	const candidates = [
 		process.env.PACKS_DIR,
 		join(process.cwd(), 'build/client/packs'),

@@ -4,8 +4,8 @@
  * Every problem names the file, the line and column, and what is wrong.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, posix } from 'node:path';
 import * as v from 'valibot';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkCourse, checkTranslation, type Path } from '../../domain/course/check';
@@ -14,7 +14,8 @@ import {
 	CourseSource,
 	PACK_FORMAT,
 	type CoursePack,
-	type PackIndex
+	type PackIndex,
+	type PackIndexEntry
 } from '../../domain/course/schema';
 
 export interface ContentProblem {
@@ -29,6 +30,21 @@ export interface CompiledFile {
 	/** URL path under the site root, e.g. `/packs/tablet/de.1a2b3c4d.json`. */
 	url: string;
 	data: Buffer | string;
+}
+
+/** A course folder as files in memory: from `content/`, or from an archive the office uploads. */
+export interface SourceFolder {
+	/** The folder name, which is the course id. */
+	name: string;
+	/** Relative paths with `/`, e.g. `de.yaml`, `media/portal.svg`. */
+	files: Map<string, Buffer>;
+}
+
+export interface CompileOptions {
+	/** Where the built files are served: `/packs` for shipped courses. */
+	urlBase: string;
+	/** The version to publish under, replacing the files' own (office releases count on). */
+	version?: number;
 }
 
 export interface CompileResult {
@@ -72,10 +88,9 @@ interface ParsedFile {
 	lines: LineCounter;
 }
 
-function parseFile(root: string, file: string, problems: ContentProblem[]): ParsedFile | null {
-	const shown = relative(root, file);
+function parseFile(shown: string, source: string, problems: ContentProblem[]): ParsedFile | null {
 	const lines = new LineCounter();
-	const doc = parseDocument(readFileSync(file, 'utf8'), {
+	const doc = parseDocument(source, {
 		lineCounter: lines,
 		prettyErrors: false
 	});
@@ -111,16 +126,27 @@ function problemAt(parsed: ParsedFile, path: Path, message: string): ContentProb
 	};
 }
 
+/** SVG is a program as much as a picture: one that could run script is refused. */
+const UNSAFE_SVG =
+	/<script|<foreignObject|\son[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*["']?\s*(?:https?:|\/\/|data:)/i;
+
+/** A path inside the folder, or null for one that leaves it (`../`, absolute). */
+function insidePath(src: string): string | null {
+	if (src.startsWith('/') || src.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(src)) return null;
+	const path = posix.normalize(src);
+	return path.startsWith('..') ? null : path;
+}
+
 /** Compiles one course folder; returns nothing for the index when any problem was found. */
-function compileCourse(
-	root: string,
-	dir: string,
+export function compileFolder(
+	source: SourceFolder,
+	options: CompileOptions,
 	problems: ContentProblem[],
 	files: CompiledFile[]
-) {
-	const folder = relative(root, dir);
-	const sources = readdirSync(dir)
-		.filter((f) => f.endsWith('.yaml'))
+): PackIndexEntry | null {
+	const folder = source.name;
+	const sources = [...source.files.keys()]
+		.filter((f) => !f.includes('/') && f.endsWith('.yaml'))
 		.sort((a, b) => (a === 'de.yaml' ? -1 : b === 'de.yaml' ? 1 : a.localeCompare(b)));
 	if (sources.length === 0) {
 		problems.push({
@@ -134,14 +160,16 @@ function compileCourse(
 	}
 	const before = problems.length;
 	const parsed = sources
-		.map((name) => parseFile(root, join(dir, name), problems))
+		.map((name) =>
+			parseFile(`${folder}/${name}`, source.files.get(name)!.toString('utf8'), problems)
+		)
 		.filter((p): p is ParsedFile => p !== null);
 	if (problems.length > before) return null;
 
 	const reference = parsed[0]!;
 	for (const p of parsed) {
 		const expectedLang = p.file
-			.split(sep)
+			.split('/')
 			.pop()!
 			.replace(/\.yaml$/, '');
 		if (p.course.lang !== expectedLang) {
@@ -171,48 +199,68 @@ function compileCourse(
 	for (const p of parsed) {
 		for (const ref of mediaRefs(p.course)) {
 			if (media.has(ref.src)) continue;
-			const file = normalize(join(dir, ref.src));
-			const inside = file.startsWith(dir + sep);
-			if (!inside || !existsSync(file) || !statSync(file).isFile()) {
+			const path = insidePath(ref.src);
+			const data = path === null ? undefined : source.files.get(path);
+			if (!data) {
 				problems.push(
 					problemAt(p, ref.path, `image "${ref.src}" does not exist in the course folder`)
 				);
 				continue;
 			}
-			if (!MEDIA_TYPES.has(extname(file).toLowerCase())) {
+			const type = extname(path!).toLowerCase();
+			if (!MEDIA_TYPES.has(type)) {
 				problems.push(problemAt(p, ref.path, `image "${ref.src}" must be SVG, PNG, JPEG or WebP`));
 				continue;
 			}
-			const data = readFileSync(file);
 			if (data.length > MAX_MEDIA_BYTES) {
 				problems.push(
 					problemAt(p, ref.path, `image "${ref.src}" is larger than ${MAX_MEDIA_BYTES / 1024} KB`)
 				);
 				continue;
 			}
-			const base = ref.src.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
-			const url = `/packs/${folder}/media/${base}.${hash(data)}${extname(file).toLowerCase()}`;
+			if (type === '.svg' && UNSAFE_SVG.test(data.toString('utf8'))) {
+				problems.push(
+					problemAt(
+						p,
+						ref.path,
+						`image "${ref.src}" contains script, an event handler or an outside link: remove it`
+					)
+				);
+				continue;
+			}
+			const base = path!.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+			const url = `${options.urlBase}/${folder}/media/${base}.${hash(data)}${type}`;
 			media.set(ref.src, url);
 			files.push({ url, data });
 		}
 	}
 	if (problems.length > before) return null;
 
+	const version = options.version ?? reference.course.version;
 	const mediaUrls = [...new Set(media.values())].sort();
 	const languages = parsed.map((p) => {
-		const body = rewriteMedia(p.course, (src) => media.get(src)!);
+		const body = { ...rewriteMedia(p.course, (src) => media.get(src)!), version };
 		const packHash = hash(JSON.stringify(body));
 		const pack: CoursePack = { ...body, format: PACK_FORMAT, hash: packHash, media: mediaUrls };
-		const url = `/packs/${folder}/${p.course.lang}.${packHash}.json`;
+		const url = `${options.urlBase}/${folder}/${p.course.lang}.${packHash}.json`;
 		files.push({ url, data: JSON.stringify(pack) });
 		return { lang: p.course.lang, url, hash: packHash, title: p.course.title };
 	});
-	return {
-		id: reference.course.id,
-		version: reference.course.version,
-		languages,
-		media: mediaUrls
+	return { id: reference.course.id, version, languages, media: mediaUrls };
+}
+
+/** Reads a course folder from disk, every file below it. */
+export function readFolder(dir: string, name: string): SourceFolder {
+	const files = new Map<string, Buffer>();
+	const walk = (relativeDir: string) => {
+		for (const entry of readdirSync(join(dir, relativeDir), { withFileTypes: true })) {
+			const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+			if (entry.isDirectory()) walk(path);
+			else if (entry.isFile()) files.set(path, readFileSync(join(dir, path)));
+		}
 	};
+	walk('');
+	return { name, files };
 }
 
 export function compileContent(root: string): CompileResult {
@@ -221,7 +269,9 @@ export function compileContent(root: string): CompileResult {
 	const courses = readdirSync(root)
 		.filter((name) => statSync(join(root, name)).isDirectory())
 		.sort()
-		.map((name) => compileCourse(root, join(root, name), problems, files))
+		.map((name) =>
+			compileFolder(readFolder(join(root, name), name), { urlBase: '/packs' }, problems, files)
+		)
 		.filter((c) => c !== null);
 	const index: PackIndex = { format: PACK_FORMAT, courses };
 	files.push({ url: '/packs/index.json', data: JSON.stringify(index) });

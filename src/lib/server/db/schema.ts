@@ -357,6 +357,36 @@ export interface LessonFirstsTable {
 	location_no: number | null;
 }
 
+export interface CourseReleasesTable {
+	id: string;
+	course_id: string;
+	state: 'draft' | 'published';
+	version: number | null;
+	sources: string;
+	entry: string | null;
+	/** 'upload' (an archive), 'edit' (text changed in the browser). */
+	origin: string;
+	created_at: string;
+	created_by: string;
+	published_at: string | null;
+	published_by: string | null;
+}
+
+export interface CourseFilesTable {
+	url: string;
+	content_type: string;
+	data: string;
+	release_id: string;
+}
+
+export interface CourseStatesTable {
+	course_id: string;
+	live_release_id: string | null;
+	withdrawn_at: string | null;
+	updated_at: string;
+	updated_by: string;
+}
+
 export interface Database {
 	devices: DevicesTable;
 	mutations: MutationsTable;
@@ -391,4 +421,7 @@ export interface Database {
 	attendance_course_months: AttendanceCourseMonthsTable;
 	lesson_completions: LessonCompletionsTable;
 	lesson_firsts: LessonFirstsTable;
+	course_releases: CourseReleasesTable;
+	course_files: CourseFilesTable;
+	course_states: CourseStatesTable;
 }

@@ -21,6 +21,7 @@ import type { OfficeDatabase } from '../db/connection';
 import type { ProgressEventsTable } from '../db/schema';
 import { versionProblem } from './push';
 import { currentEpoch } from '../db/epoch';
+import { tabletIndex } from '../courses/tablet-index';
 import { touchDevice } from './devices';
 import { attendanceSnapshots, learnerSnapshots, sessionSnapshots } from './snapshots';
 import { attendanceKey } from './sessions';
@@ -122,7 +123,8 @@ export async function handlePull(
 			cursor: encodeCursor(cursor, dialect, epoch),
 			more: rows.length > page.length,
 			epoch,
-			history
+			history,
+			courses: (await tabletIndex(office)).digest
 		}
 	};
 }

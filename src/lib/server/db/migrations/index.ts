@@ -7,6 +7,7 @@ import { progressBatches } from './003-progress-batches';
 import { sessionTables } from './004-sessions';
 import { reportingTables } from './005-reporting';
 import { reportFacts } from './006-report-facts';
+import { courseReleases } from './007-course-releases';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
@@ -15,6 +16,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 		'003-progress-batches': progressBatches(),
 		'004-sessions': sessionTables(),
 		'005-reporting': reportingTables(),
-		'006-report-facts': reportFacts(dialect)
+		'006-report-facts': reportFacts(dialect),
+		'007-course-releases': courseReleases()
 	};
 }
