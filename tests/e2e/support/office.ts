@@ -107,3 +107,30 @@ export async function enrolTablet(page: Page, server: TestServer, place?: Place)
 	await expect(page.getByText('Dieses Tablet ist mit dem Büro verbunden.')).toBeVisible();
 	return at;
 }
+
+/** A coordinator of the education department, who keeps the courses current. */
+export async function addCoordinator(
+	server: TestServer,
+	email: string,
+	password: string,
+	name = 'Clara Koordination'
+): Promise<void> {
+	await withOffice(server, async (office) =>
+		unwrap(
+			await createStaff(
+				office,
+				{ email, name, role: 'coordinator', locationIds: [], password },
+				{ staffId: null }
+			)
+		)
+	);
+}
+
+/** Signs in on the office's sign-in page, as staff do. */
+export async function signInToOffice(page: Page, email: string, password: string): Promise<void> {
+	await page.goto('/office/sign-in');
+	await page.getByLabel('E-Mail-Adresse').fill(email);
+	await page.getByLabel('Passwort', { exact: true }).fill(password);
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
+}

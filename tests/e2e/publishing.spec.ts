@@ -1,0 +1,158 @@
+/**
+ * The education department corrects a lesson in the office, looks at it as a learner would
+ * and publishes it; a tablet where a learner is half-way through the course gets the new
+ * version at its next sync and keeps the learner's progress. A change with a problem is
+ * refused with the file, line and problem, and what was typed stays in the editor.
+ */
+import type { Page } from '@playwright/test';
+import { courseCard, createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
+import { addCoordinator, enrolTablet, signInToOffice } from './support/office';
+import { finishLesson, loadPack } from './support/solver';
+
+const CLARA = { email: 'clara@stadt.example', password: 'Kurse frisch halten 2026' };
+const OLD = 'Eine Internetseite ist oft länger als der Bildschirm.';
+const NEW = 'Eine Internetseite ist meistens länger als Ihr Bildschirm.';
+
+/** Changes the text in the editor and sends it to be checked and saved as a draft. */
+async function saveEditor(office: Page, change: (text: string) => string): Promise<void> {
+	const editor = office.getByLabel('Kursdatei: Deutsch');
+	await editor.fill(change(await editor.inputValue()));
+	await office.getByRole('button', { name: 'Prüfen und als Entwurf speichern' }).click();
+}
+
+test('a corrected lesson reaches a learner mid-course at the next sync, and the progress stays', async ({
+	page,
+	browser,
+	server
+}) => {
+	test.setTimeout(180_000);
+	const pack = loadPack('tablet-basics');
+
+	// Erna finished the first lesson on the library's tablet.
+	await enrolTablet(page, server);
+	await createProfile(page, 'Erna');
+	await waitForServiceWorker(page);
+	await page.goto(`/learn/${pack.id}/${pack.lessons[0]!.id}`);
+	await finishLesson(page, pack, pack.lessons[0]!.id);
+	await page.goto(`/learn/${pack.id}/${pack.lessons[1]!.id}`);
+	await expect(page.getByText(OLD)).toBeVisible();
+
+	// Clara corrects a sentence of the second lesson in the office.
+	await addCoordinator(server, CLARA.email, CLARA.password);
+	const officeContext = await browser.newContext();
+	const office = await officeContext.newPage();
+	await signInToOffice(office, CLARA.email, CLARA.password);
+	await office
+		.getByRole('navigation', { name: 'Bereiche des Büros' })
+		.getByRole('link', { name: 'Kurse' })
+		.click();
+	await office.getByRole('link', { name: pack.title }).click();
+	await expect(office.getByRole('heading', { name: pack.title, level: 1 })).toBeVisible();
+
+	// First a slip: a step id used twice. Refused, named, and her text is still there.
+	const slip = (text: string) => text.replace('- id: why-scroll\n', '- id: how-to-scroll\n');
+	await office.getByRole('link', { name: 'Deutsch', exact: true }).click();
+	await saveEditor(office, (text) => slip(text).replace(OLD, NEW));
+	const problems = office.getByRole('alert');
+	await expect(problems).toContainText('Der Kurs hat');
+	await expect(problems).toContainText(
+		/tablet-basics\/de\.yaml:\d+:\d+ lessons\[1\]\.steps: step id "how-to-scroll" is used twice/
+	);
+	await expect(office.getByLabel('Kursdatei: Deutsch')).toHaveValue(/Ihr Bildschirm/);
+
+	// Then right: saved as a draft, looked at as a learner would, published.
+	await saveEditor(office, (text) =>
+		text.replace(
+			"- id: how-to-scroll\n        kind: explain\n        title: 'Warum",
+			"- id: why-scroll\n        kind: explain\n        title: 'Warum"
+		)
+	);
+	await expect(
+		office.getByRole('status').filter({ hasText: 'Der Entwurf ist geprüft' })
+	).toBeVisible();
+	await office
+		.getByRole('link', { name: /^Ansehen/ })
+		.first()
+		.click();
+	await office.getByRole('button', { name: pack.lessons[1]!.title }).click();
+	await expect(office.getByText(NEW)).toBeVisible();
+	await office.getByRole('link', { name: 'Zurück zum Kurs' }).click();
+	await office
+		.getByRole('button', { name: /^Veröffentlichen/ })
+		.first()
+		.click();
+	await office.getByRole('button', { name: /^Ja, veröffentlichen/ }).click();
+	await expect(office.getByRole('status').filter({ hasText: 'ist veröffentlicht' })).toBeVisible();
+	await expect(office.getByText('Veröffentlicht als Fassung 2')).toBeVisible();
+	await officeContext.close();
+
+	// The tablet syncs when it starts again; the course is the new version, Erna's lesson done.
+	await page.goto('/learn');
+	await expect(page.getByText(NEW)).toHaveCount(0);
+	await expect
+		.poll(
+			async () => {
+				await page.goto(`/learn/${pack.id}/${pack.lessons[1]!.id}`);
+				return page.getByText(NEW).count();
+			},
+			{ timeout: 60_000, intervals: [2_000] }
+		)
+		.toBe(1);
+	await page.goto(`/learn/${pack.id}`);
+	await expect(page.getByText(`1 von ${pack.lessons.length} Lektionen geschafft`)).toBeVisible();
+	await page.goto('/learn');
+	await expect(courseCard(page, pack.title)).toBeVisible();
+});
+
+test('a course withdrawn in the office leaves the tablet at its next sync, and comes back', async ({
+	page,
+	browser,
+	server
+}) => {
+	test.setTimeout(120_000);
+	const pack = loadPack('video-call');
+	await enrolTablet(page, server);
+	await createProfile(page, 'Erna');
+	await expect(courseCard(page, pack.title)).toBeVisible();
+
+	await addCoordinator(server, CLARA.email, CLARA.password);
+	const officeContext = await browser.newContext();
+	const office = await officeContext.newPage();
+	await signInToOffice(office, CLARA.email, CLARA.password);
+	await office.goto('/office/courses');
+	const withdraw = async (label: RegExp, confirm: RegExp, done: string) => {
+		await office.getByRole('button', { name: label }).click();
+		await office.getByRole('button', { name: confirm }).click();
+		await expect(office.getByRole('status').filter({ hasText: done })).toBeVisible();
+	};
+	await withdraw(
+		new RegExp(`^Zurückziehen: ${pack.title}`),
+		/^Ja, zurückziehen/,
+		'ist zurückgezogen'
+	);
+	await expect
+		.poll(
+			async () => {
+				await page.goto('/learn');
+				return courseCard(page, pack.title).count();
+			},
+			{ timeout: 60_000, intervals: [2_000] }
+		)
+		.toBe(0);
+
+	await withdraw(
+		new RegExp(`^Wieder anbieten: ${pack.title}`),
+		/^Ja, wieder anbieten/,
+		'wird wieder angeboten'
+	);
+	await officeContext.close();
+	await expect
+		.poll(
+			async () => {
+				await page.goto('/learn');
+				return courseCard(page, pack.title).count();
+			},
+			{ timeout: 60_000, intervals: [2_000] }
+		)
+		.toBe(1);
+});
