@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import type { PracticeStep } from '../../src/lib/domain/course/schema';
 import { createProfile, expect, test } from './support/fixtures';
 import { fillDemoCity } from '../../scripts/demo';
 import { addVolunteer, enrolTablet, withOffice } from './support/office';
@@ -122,6 +123,12 @@ async function smallTargets(page: Page): Promise<string[]> {
 	);
 }
 
+/** No axe violations and no touch target under 48 by 48 pixels. */
+async function checkPage(page: Page, where: string): Promise<void> {
+	await expectNoViolations(page, where);
+	expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
+}
+
 async function setUpOffice(page: Page, setupCode: string): Promise<void> {
 	await page.getByLabel('Einrichtungscode', { exact: true }).fill(setupCode);
 	await page.getByLabel('Name', { exact: true }).fill('Rita Reger');
@@ -136,10 +143,7 @@ test('every office page has no WCAG 2.2 A/AA violations and targets of at least 
 	server
 }) => {
 	test.setTimeout(180_000);
-	const check = async (where: string) => {
-		await expectNoViolations(page, where);
-		expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
-	};
+	const check = (where: string) => checkPage(page, where);
 	const heading = (name: string) => page.getByRole('heading', { name, level: 1 });
 
 	await page.goto('/office');
@@ -237,7 +241,15 @@ test('office pages at 200 % text do not scroll sideways', async ({ page, server 
 	await page.goto('/office/setup');
 	await setUpOffice(page, await server.setupCode());
 	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
-	for (const path of ['/office', '/office/staff', '/office/locations', '/office/devices']) {
+	for (const path of [
+		'/office',
+		'/office/staff',
+		'/office/locations',
+		'/office/devices',
+		'/office/courses',
+		'/office/courses/tablet-basics?edit=de',
+		'/office/city'
+	]) {
 		await page.goto(path);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
@@ -248,6 +260,72 @@ test('office pages at 200 % text do not scroll sideways', async ({ page, server 
 	}
 });
 
+test('the course and city pages of the office, with their problems and the preview, have no WCAG 2.2 A/AA violations and large targets', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(180_000);
+	const check = (where: string) => checkPage(page, where);
+	await page.goto('/office/setup');
+	await setUpOffice(page, await server.setupCode());
+	await expect(page.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
+
+	await page.goto('/office/courses');
+	await expect(page.getByRole('heading', { name: 'Kurse', level: 1 })).toBeVisible();
+	await check('the course list');
+	await page.getByRole('button', { name: 'Hochladen und prüfen' }).click();
+	await expect(page.getByText('Bitte wählen Sie ein ZIP-Archiv aus.')).toBeVisible();
+	await check('the course list with an upload refused');
+
+	const pack = loadPack('job-application');
+	await page.getByRole('link', { name: pack.title }).click();
+	await page.getByRole('link', { name: 'Deutsch', exact: true }).click();
+	const editor = page.getByLabel('Kursdatei: Deutsch');
+	await editor.fill((await editor.inputValue()).replace('kind: explain', 'kind: video'));
+	await page.getByRole('button', { name: 'Prüfen und als Entwurf speichern' }).click();
+	await expect(page.getByRole('alert')).toContainText('unknown step kind');
+	await check('a course being edited, with its problems');
+	await editor.fill((await editor.inputValue()).replace('kind: video', 'kind: explain'));
+	await page.getByRole('button', { name: 'Prüfen und als Entwurf speichern' }).click();
+	await expect(page.getByText('Der Entwurf ist geprüft')).toBeVisible();
+	await check('a course with a draft');
+
+	// The preview, on a lesson with the file upload practice, in German and in Arabic.
+	await page
+		.getByRole('link', { name: /^Ansehen/ })
+		.first()
+		.click();
+	const lessonIndex = pack.lessons.findIndex((l) => l.steps.some((st) => st.id === 'upload-cv'));
+	const lesson = pack.lessons[lessonIndex]!;
+	await page.getByRole('button', { name: lesson.title }).click();
+	const stepIndex = lesson.steps.findIndex((st) => st.id === 'upload-cv');
+	for (let i = 0; i < stepIndex; i++) {
+		await page.getByRole('button', { name: 'Nächster Schritt' }).click();
+	}
+	// From the start screen to the one with the upload, as the practice leads there.
+	const practice = lesson.steps[stepIndex]! as PracticeStep;
+	const start = practice.screens.find((x) => x.id === practice.start)!;
+	const next = start.elements.find(
+		(e) =>
+			e.kind === 'button' &&
+			practice.screens.find((x) => x.id === e.goto)?.elements.some((u) => u.kind === 'upload')
+	)! as { label: string };
+	await page.getByRole('button', { name: next.label, exact: true }).click();
+	await page.getByRole('button', { name: 'Datei auswählen' }).first().click();
+	await check('the preview of a practice with the file picker open');
+	await page.getByRole('link', { name: 'العربية' }).click();
+	await expect(page.locator('section.learner[dir="rtl"]')).toBeVisible();
+	await check('the preview in Arabic');
+
+	await page.goto('/office/city');
+	await page.getByLabel('Internetadresse der Stadt').fill('keine adresse');
+	await page.getByRole('button', { name: 'Speichern', exact: true }).click();
+	await expect(
+		page.getByText('Bitte geben Sie eine Internetadresse wie musterstadt.de ein.')
+	).toBeVisible();
+	await check('the city page with an error');
+});
+
 // The tablet's own pages: enrolment, learner cards, PINs, volunteer mode.
 
 test('the tablet pages have no WCAG 2.2 A/AA violations and targets of at least 48 pixels', async ({
@@ -255,10 +333,7 @@ test('the tablet pages have no WCAG 2.2 A/AA violations and targets of at least 
 	server
 }) => {
 	test.setTimeout(180_000);
-	const check = async (where: string) => {
-		await expectNoViolations(page, where);
-		expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
-	};
+	const check = (where: string) => checkPage(page, where);
 	await page.goto('/device');
 	await expect(page.getByRole('heading', { name: 'Dieses Tablet', level: 1 })).toBeVisible();
 	await check('the tablet page, not enrolled');
@@ -313,10 +388,7 @@ test('the volunteer session pages have no WCAG 2.2 A/AA violations, large target
 	server
 }) => {
 	test.setTimeout(180_000);
-	const check = async (where: string) => {
-		await expectNoViolations(page, where);
-		expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
-	};
+	const check = (where: string) => checkPage(page, where);
 	const place = await enrolTablet(page, server);
 	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
 	await createProfile(page, 'Erna');

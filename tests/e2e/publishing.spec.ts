@@ -5,8 +5,16 @@
  * refused with the file, line and problem, and what was typed stays in the editor.
  */
 import type { Page } from '@playwright/test';
+import { zipSync } from 'fflate';
+import { stringify } from 'yaml';
+import {
+	courseInput,
+	explainStep,
+	lessonInput,
+	tapStep
+} from '../../src/lib/domain/course/test-factory';
 import { courseCard, createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
-import { addCoordinator, enrolTablet, signInToOffice } from './support/office';
+import { addCoordinator, enrolTablet, seedPlace, signInToOffice } from './support/office';
 import { finishLesson, loadPack } from './support/solver';
 
 const CLARA = { email: 'clara@stadt.example', password: 'Kurse frisch halten 2026' };
@@ -155,4 +163,61 @@ test('a course withdrawn in the office leaves the tablet at its next sync, and c
 			{ timeout: 60_000, intervals: [2_000] }
 		)
 		.toBe(1);
+});
+
+test('a course uploaded with script in it is shown as the letters typed, never run', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(120_000);
+	const HOSTILE = '<script>window.hacked = 1</script><img src=x onerror="window.hacked = 2">';
+	const lessons = [
+		lessonInput({
+			title: `Lektion ${HOSTILE}`,
+			steps: [
+				explainStep({ text: `Achtung: ${HOSTILE} **<b>fett</b>**` }),
+				tapStep({
+					prompt: `Tippen Sie auf javascript:alert(1)`,
+					screen: {
+						title: '<iframe src="javascript:alert(1)"></iframe>',
+						address: 'javascript:alert(1)',
+						elements: [{ kind: 'button', id: 'go', label: '<a href="javascript:alert(1)">Los</a>' }]
+					},
+					target: 'go'
+				})
+			]
+		})
+	];
+	const files: Record<string, Uint8Array> = {};
+	for (const lang of ['de', 'en']) {
+		files[`hostile-course/${lang}.yaml`] = new TextEncoder().encode(
+			stringify(courseInput({ id: 'hostile-course', lang, title: 'Ein Kurs mit Fallen', lessons }))
+		);
+	}
+	await seedPlace(server); // an office that is set up: an admin and a place
+	await addCoordinator(server, CLARA.email, CLARA.password);
+	await signInToOffice(page, CLARA.email, CLARA.password);
+	await page.goto('/office/courses');
+	await page.getByLabel('ZIP-Archiv des Kursordners').setInputFiles({
+		name: 'hostile-course.zip',
+		mimeType: 'application/zip',
+		buffer: Buffer.from(zipSync(files))
+	});
+	await page.getByRole('button', { name: 'Hochladen und prüfen' }).click();
+	await expect(page.getByText('Der Entwurf ist geprüft')).toBeVisible();
+
+	await page
+		.getByRole('link', { name: /^Ansehen/ })
+		.first()
+		.click();
+	await expect(page.getByText(`Achtung: ${HOSTILE} <b>fett</b>`)).toBeVisible();
+	await page.getByRole('button', { name: 'Nächster Schritt' }).click();
+	await expect(
+		page.getByRole('button', { name: '<a href="javascript:alert(1)">Los</a>' })
+	).toBeVisible();
+	await expect(page.getByText('<iframe src="javascript:alert(1)"></iframe>')).toBeVisible();
+	expect(await page.evaluate(() => (window as { hacked?: number }).hacked)).toBeUndefined();
+	await expect(
+		page.locator('main script, main iframe, main img[src="x"], main a[href^="javascript"]')
+	).toHaveCount(0);
 });

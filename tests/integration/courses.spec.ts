@@ -22,8 +22,10 @@ import {
 	editLanguageFile,
 	listReleases,
 	publishRelease,
+	refreshCatalogue,
 	setWithdrawn
 } from '../../src/lib/server/courses/releases';
+import { courseCatalogue } from '../../src/lib/server/content/catalogue';
 import { tabletIndex } from '../../src/lib/server/courses/tablet-index';
 import { INDEX_HASH } from '../../src/lib/client/content/install-packs';
 import { DEFAULT_CITY } from '../../src/lib/domain/city';
@@ -121,7 +123,16 @@ describe.each(DIALECTS)('publishing courses on %s', (dialect) => {
 		// The image is served from the office, named by its content.
 		const image = await courseFile(office, entry.media[0]!);
 		expect(image?.type).toBe('image/svg+xml');
-		expect(image?.data.toString('utf8')).toBe(SVG);
+		expect(image?.data.toString('utf8')).toMatch(
+			/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 10 10">/
+		);
+		// Reports count the new course, with its lessons, as soon as they look.
+		await refreshCatalogue(office);
+		expect(courseCatalogue().find((c) => c.id === 'test-course')).toEqual({
+			id: 'test-course',
+			titles: { de: 'Testkurs', en: 'Test course' },
+			lessonIds: ['basics']
+		});
 		expect(entry.media[0]).toMatch(
 			/^\/api\/courses\/files\/test-course\/media\/pic\.[0-9a-f]{10}\.svg$/
 		);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
+import { optimize } from 'svgo';
 import * as v from 'valibot';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkCourse, checkTranslation, type Path } from '../../domain/course/check';
@@ -200,7 +201,7 @@ export function compileFolder(
 		for (const ref of mediaRefs(p.course)) {
 			if (media.has(ref.src)) continue;
 			const path = insidePath(ref.src);
-			const data = path === null ? undefined : source.files.get(path);
+			let data = path === null ? undefined : source.files.get(path);
 			if (!data) {
 				problems.push(
 					problemAt(p, ref.path, `image "${ref.src}" does not exist in the course folder`)
@@ -228,6 +229,10 @@ export function compileFolder(
 				);
 				continue;
 			}
+			// Drawn by hand or exported from an editor, an SVG carries comments, metadata and
+			// spare digits; what the tablet stores and draws is the optimised one.
+			if (type === '.svg')
+				data = Buffer.from(optimize(data.toString('utf8'), { multipass: true }).data);
 			const base = path!.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
 			const url = `${options.urlBase}/${folder}/media/${base}.${hash(data)}${type}`;
 			media.set(ref.src, url);

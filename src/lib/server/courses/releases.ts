@@ -19,6 +19,7 @@ import {
 	type ContentProblem,
 	type SourceFolder
 } from '../content/compile';
+import { setOfficeCourses, type CatalogueCourse } from '../content/catalogue';
 import { shippedIndex, shippedSources } from './shipped';
 
 export const OFFICE_URL_BASE = '/api/courses/files';
@@ -361,4 +362,33 @@ export async function releaseEntry(
 		.where('id', '=', releaseId)
 		.executeTakeFirst();
 	return row?.entry ? (JSON.parse(row.entry) as PackIndexEntry) : null;
+}
+
+const lessonIdsByPack = new Map<string, string[]>();
+
+/**
+ * Brings the reports' course list up to date with what the office published (every instance
+ * calls this before a report, so a course published on another instance counts too).
+ */
+export async function refreshCatalogue(office: OfficeDatabase): Promise<void> {
+	const courses: CatalogueCourse[] = [];
+	for (const live of await liveCourses(office)) {
+		if (live.origin !== 'office') continue;
+		const first = live.entry.languages.find((l) => l.lang === 'de') ?? live.entry.languages[0];
+		if (!first) continue;
+		let lessonIds = lessonIdsByPack.get(first.url);
+		if (!lessonIds) {
+			const file = await courseFile(office, first.url);
+			if (!file) continue;
+			const pack = JSON.parse(file.data.toString('utf8')) as { lessons: { id: string }[] };
+			lessonIds = pack.lessons.map((l) => l.id);
+			lessonIdsByPack.set(first.url, lessonIds);
+		}
+		courses.push({
+			id: live.entry.id,
+			titles: Object.fromEntries(live.entry.languages.map((l) => [l.lang, l.title])),
+			lessonIds
+		});
+	}
+	setOfficeCourses(courses);
 }

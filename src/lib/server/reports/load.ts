@@ -8,6 +8,7 @@ import { locationFilter, requireStaff } from '../auth/guard';
 import { listLocations } from '../auth/locations';
 import { courseCatalogue, courseTitle } from '../content/catalogue';
 import { office } from '../office';
+import { refreshCatalogue } from '../courses/releases';
 import type { LanguageCode } from '../../i18n/languages';
 import { buildReport } from './figures';
 import { parseFilter } from './filter';
@@ -16,6 +17,7 @@ import { languageOf } from './words';
 export async function loadReport(event: Pick<RequestEvent, 'locals' | 'url'>) {
 	const staff = requireStaff(event, 'reports.read');
 	const db = await office();
+	await refreshCatalogue(db);
 	const scope = locationFilter(staff);
 	const places = (await listLocations(db)).filter((l) => scope === null || scope.includes(l.id));
 	const parsed = parseFilter(event.url.searchParams, staff, places);
