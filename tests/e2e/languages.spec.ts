@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { LANGUAGES, interfaceOf } from '../../src/lib/i18n/languages';
 import { expect, test } from './support/fixtures';
 import { loadPack } from './support/solver';
+import { addCoordinator, seedPlace, signInToOffice } from './support/office';
 
 test.use({ bypassCSP: true }); // axe is injected as a script
 
@@ -141,4 +142,67 @@ test('strong contrast and 200 % text hold on every learner page, at WCAG AAA con
 	await page.getByRole('button', { name: words('de', 'common')('app.switchLearner') }).click();
 	await expect(html).toHaveAttribute('data-contrast', 'normal');
 	await expect(html).not.toHaveCSS('font-size', '32px');
+});
+
+/** Every office page an admin sees; the office follows the browser's language. */
+const OFFICE_PAGES = [
+	'/office',
+	'/office/reports',
+	'/office/learners',
+	'/office/devices',
+	'/office/courses',
+	'/office/courses/tablet-basics?edit=de',
+	'/office/city',
+	'/office/locations',
+	'/office/staff',
+	'/office/audit',
+	'/office/privacy',
+	'/office/account'
+];
+
+test('every office page, in every interface language, has no WCAG 2.2 A/AA violation; Arabic also at 200 % text in strong contrast', async ({
+	browser,
+	server
+}) => {
+	test.setTimeout(300_000);
+	const admin = { email: 'ada@stadt.example', password: 'Büro in jeder Sprache 2026' };
+	await seedPlace(server);
+	await addCoordinator(server, admin.email, admin.password, 'Ada Admin', 'admin');
+	const german = await browser.newContext({ locale: 'de' });
+	await signInToOffice(await german.newPage(), admin.email, admin.password);
+	const signedIn = await german.storageState();
+	await german.close();
+
+	const languages = [...new Set(LANGUAGES.map((l) => l.ui))];
+	const passes = [
+		...languages.map((lang) => ({ lang, strong: false })),
+		{ lang: 'ar', strong: true }
+	];
+	for (const { lang, strong } of passes) {
+		const context = await browser.newContext({
+			locale: lang,
+			storageState: signedIn,
+			bypassCSP: true,
+			...(strong ? { contrast: 'more' as const } : {})
+		});
+		const page = await context.newPage();
+		const office = words(lang, 'office');
+		for (const path of OFFICE_PAGES) {
+			await page.goto(path);
+			await expect(page.getByRole('navigation', { name: office('app.nav') })).toBeVisible();
+			await expect(page.locator('html')).toHaveAttribute('lang', lang);
+			const dir = LANGUAGES.find((l) => l.code === lang)!.dir;
+			await expect(page.locator('html')).toHaveAttribute('dir', dir);
+			const where = `${path} (${lang}${strong ? ', 200 % text, strong contrast' : ''})`;
+			if (strong) {
+				await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+				const overflow = await page.evaluate(
+					() => document.documentElement.scrollWidth - window.innerWidth
+				);
+				expect(overflow, `no sideways scrolling on ${where}`).toBeLessThanOrEqual(0);
+			}
+			await expectNoViolations(page, where);
+		}
+		await context.close();
+	}
 });

@@ -16,13 +16,13 @@ test('a volunteer plans a weekly series, welcomes a walk-in, checks people in an
 
 	// A form with mistakes says what is wrong, beside the field, and saves nothing.
 	await page.getByRole('link', { name: 'Neuen Termin anlegen' }).click();
-	await page.getByLabel('Beginn').fill('11:00');
-	await page.getByLabel('Ende').fill('10:00');
+	await page.getByLabel('Beginn', { exact: true }).fill('11:00');
+	await page.getByLabel('Ende', { exact: true }).fill('10:00');
 	await page.getByRole('button', { name: 'Termin anlegen' }).click();
 	await expect(page.getByText('Bitte geben Sie einen Titel ein.')).toBeVisible();
 	await expect(page.getByText('Das Ende muss nach dem Beginn liegen.')).toBeVisible();
 	await expect(page.getByText('Bitte wählen Sie mindestens einen Kurs.')).toBeVisible();
-	await expect(page.getByLabel('Titel')).toBeFocused();
+	await expect(page.getByLabel('Titel', { exact: true })).toBeFocused();
 	if (SHOTS) await page.screenshot({ path: `${SHOTS}/session-form-errors.png`, fullPage: true });
 	await page.getByRole('link', { name: 'Zurück zum Begleitmodus' }).click();
 
@@ -90,7 +90,7 @@ test('a volunteer plans a weekly series, welcomes a walk-in, checks people in an
 		page.getByText('Es sind schon 2 Personen da. Es muss mindestens 2 Plätze geben.')
 	).toBeVisible();
 	await page.getByLabel('Plätze').fill('10');
-	await page.getByLabel('Raum').fill('Raum 2');
+	await page.getByLabel('Raum', { exact: true }).fill('Raum 2');
 	await page
 		.getByRole('radio', { name: 'Für diesen und alle folgenden Termine der Reihe' })
 		.check();

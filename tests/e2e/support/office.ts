@@ -108,20 +108,17 @@ export async function enrolTablet(page: Page, server: TestServer, place?: Place)
 	return at;
 }
 
-/** A coordinator of the education department, who keeps the courses current. */
+/** A coordinator of the education department (who keeps the courses current), or an admin. */
 export async function addCoordinator(
 	server: TestServer,
 	email: string,
 	password: string,
-	name = 'Clara Koordination'
+	name = 'Clara Koordination',
+	role: 'coordinator' | 'admin' = 'coordinator'
 ): Promise<void> {
 	await withOffice(server, async (office) =>
 		unwrap(
-			await createStaff(
-				office,
-				{ email, name, role: 'coordinator', locationIds: [], password },
-				{ staffId: null }
-			)
+			await createStaff(office, { email, name, role, locationIds: [], password }, { staffId: null })
 		)
 	);
 }

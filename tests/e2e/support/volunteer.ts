@@ -38,14 +38,14 @@ export async function planSession(
 	input: { title: string; course: string; date?: string; weeks?: number; capacity?: number }
 ): Promise<void> {
 	await page.getByRole('link', { name: 'Neuen Termin anlegen' }).click();
-	await page.getByLabel('Titel').fill(input.title);
-	await page.getByRole('checkbox', { name: input.course }).check();
-	await page.getByLabel('Datum').fill(input.date ?? today());
-	await page.getByLabel('Beginn').fill('10:00');
-	await page.getByLabel('Ende').fill('11:30');
-	await page.getByLabel('Raum').fill('Lesesaal');
-	await page.getByLabel('Plätze').fill(String(input.capacity ?? 12));
-	await page.getByLabel('Wie viele Wochen?').fill(String(input.weeks ?? 1));
+	await page.getByLabel('Titel', { exact: true }).fill(input.title);
+	await page.getByRole('checkbox', { name: input.course, exact: true }).check();
+	await page.getByLabel('Datum', { exact: true }).fill(input.date ?? today());
+	await page.getByLabel('Beginn', { exact: true }).fill('10:00');
+	await page.getByLabel('Ende', { exact: true }).fill('11:30');
+	await page.getByLabel('Raum', { exact: true }).fill('Lesesaal');
+	await page.getByLabel('Plätze', { exact: true }).fill(String(input.capacity ?? 12));
+	await page.getByLabel('Wie viele Wochen?', { exact: true }).fill(String(input.weeks ?? 1));
 	await page.getByRole('button', { name: 'Termin anlegen' }).click();
 	await expect(page.getByRole('heading', { name: input.title, level: 1 })).toBeVisible();
 }
