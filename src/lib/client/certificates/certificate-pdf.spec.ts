@@ -110,6 +110,35 @@ describe('certificatePdf', { timeout: 30_000 }, () => {
 		expectOnPage(pdf.runs);
 	});
 
+	it('sets Arabic right to left: a Latin name and a German term stay readable, each run in its place', async () => {
+		const arabic: CertificateText = {
+			lang: 'ar',
+			heading: 'شهادة مشاركة',
+			learnerName: 'Erna Muster',
+			statement: 'شاركت بنجاح في هذه الدورة:',
+			courseTitle: 'حجز موعد في „Bürgerbüro“ عبر الإنترنت',
+			details: ['5 دروس مكتملة'],
+			dateLine: 'صدرت في 22 نوفمبر 2026',
+			signatureLabel: 'التوقيع',
+			footer: 'Lernlotse'
+		};
+		const pdf = await readBack(await certificatePdf(arabic, fonts));
+		// Latin text reads forwards (pdf-lib alone would have drawn "retsuM anrE").
+		expect(pdf.text).toContain('Erna Muster');
+		expect(pdf.text).toContain('Bürgerbüro');
+		expect(pdf.text).not.toContain('orübregrüB');
+		// In the title line the German word sits between the two Arabic runs, as a reader expects:
+		// from the left, "عبر الإنترنت" (read last), then the German term, then "حجز موعد في".
+		const titleRuns = pdf.runs
+			.filter((run) => Math.abs(run.y - pdf.runs.find((r) => r.str.includes('Bürgerbüro'))!.y) < 1)
+			.sort((a, b) => a.x - b.x);
+		expect(titleRuns.length).toBeGreaterThanOrEqual(3);
+		const german = titleRuns.findIndex((run) => run.str.includes('Bürgerbüro'));
+		expect(german).toBeGreaterThan(0);
+		expect(german).toBeLessThan(titleRuns.length - 1);
+		expectOnPage(pdf.runs);
+	});
+
 	it('sets the language, title and producer', async () => {
 		const createdAt = new Date('2026-11-22T10:00:00Z');
 		const pdf = await readBack(await certificatePdf(german, fonts, { createdAt }));

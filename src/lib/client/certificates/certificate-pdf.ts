@@ -4,6 +4,8 @@
  * rarely needed: it loads only when a certificate is made, never with the everyday pages.
  */
 import type { PDFFont, PDFPage, RGB } from 'pdf-lib';
+import { directionOf } from '../../i18n/languages';
+import type { VisualRun } from './visual-runs';
 
 export interface CertificateText {
 	/** BCP 47, e.g. 'de' or 'en': screen readers pick their voice by it. */
@@ -138,6 +140,8 @@ interface Kit {
 	ink: RGB;
 	accent: RGB;
 	muted: RGB;
+	/** A line cut into runs, left to right as they appear (right-to-left languages). */
+	runs: (line: string) => VisualRun[];
 }
 
 interface Style {
@@ -213,20 +217,27 @@ function bodyParts(text: CertificateText, kit: Kit): [string, Style][] {
 	];
 }
 
-function drawCentred(page: PDFPage, text: string, y: number, look: Omit<Block, 'lines' | 'gap'>) {
-	const x = (PAGE.width - look.font.widthOfTextAtSize(text, look.size)) / 2;
-	page.drawText(text, { x, y, size: look.size, font: look.font, color: look.color });
+function drawCentred(kit: Kit, text: string, y: number, look: Omit<Block, 'lines' | 'gap'>) {
+	const runs = kit.runs(text).map((run) => ({
+		...run,
+		width: look.font.widthOfTextAtSize(run.text, look.size)
+	}));
+	let x = (PAGE.width - runs.reduce((sum, run) => sum + run.width, 0)) / 2;
+	for (const run of runs) {
+		kit.page.drawText(run.text, { x, y, size: look.size, font: look.font, color: look.color });
+		x += run.width;
+	}
 }
 
 /** Draws the blocks from the top down, centred as a group in the space between. */
-function drawBody(page: PDFPage, blocks: Block[]) {
+function drawBody(kit: Kit, blocks: Block[]) {
 	let top = BODY.top - Math.max(0, (BODY.top - BODY.bottom - bodyHeight(blocks)) / 2);
 	for (const block of blocks) {
 		top -= block.gap;
 		for (const line of block.lines) {
 			top -= block.size * LINE_HEIGHT;
 			// The baseline sits a little above the line's bottom, leaving room for descenders.
-			drawCentred(page, line, top + block.size * 0.3, block);
+			drawCentred(kit, line, top + block.size * 0.3, block);
 		}
 	}
 }
@@ -254,7 +265,7 @@ function drawSingle(kit: Kit, text: string, y: number, size: number, color: RGB)
 		maxLines: 1
 	});
 	const line = fitted.lines[0];
-	if (line) drawCentred(kit.page, line, y, { font: kit.regular, size: fitted.size, color });
+	if (line) drawCentred(kit, line, y, { font: kit.regular, size: fitted.size, color });
 }
 
 function drawClosing(kit: Kit, text: CertificateText) {
@@ -275,10 +286,12 @@ export async function certificatePdf(
 	fonts: CertificateFonts,
 	options: CertificateOptions = {}
 ): Promise<Uint8Array> {
-	const [{ PDFDocument, rgb }, fontkitModule] = await Promise.all([
+	const [{ PDFDocument, rgb }, fontkitModule, { visualRuns }] = await Promise.all([
 		import('pdf-lib'),
-		import('@pdf-lib/fontkit')
+		import('@pdf-lib/fontkit'),
+		import('./visual-runs')
 	]);
+	const direction = directionOf(text.lang);
 	const pdf = await PDFDocument.create({ updateMetadata: false });
 	pdf.registerFontkit(fontkitModule.default ?? fontkitModule);
 	// Subsetting keeps only the glyphs used: some kilobytes instead of the fonts' 1.4 MB.
@@ -292,10 +305,11 @@ export async function certificatePdf(
 		bold,
 		ink: rgb(0.13, 0.16, 0.22),
 		accent: rgb(0.2, 0.32, 0.45),
-		muted: rgb(0.4, 0.43, 0.48)
+		muted: rgb(0.4, 0.43, 0.48),
+		runs: (line) => visualRuns(line, direction)
 	};
 	drawBorder(kit);
-	drawBody(kit.page, layoutBody(bodyParts(text, kit)));
+	drawBody(kit, layoutBody(bodyParts(text, kit)));
 	drawClosing(kit, text);
 
 	const createdAt = options.createdAt ?? new Date();
