@@ -15,7 +15,7 @@ import {
 } from '../../src/lib/domain/course/test-factory';
 import { courseCard, createProfile, expect, test, waitForServiceWorker } from './support/fixtures';
 import { addCoordinator, enrolTablet, seedPlace, signInToOffice } from './support/office';
-import { finishLesson, loadPack } from './support/solver';
+import { finishLesson, loadPack, solveStep } from './support/solver';
 
 const CLARA = { email: 'clara@stadt.example', password: 'Kurse frisch halten 2026' };
 const OLD = 'Eine Internetseite ist oft länger als der Bildschirm.';
@@ -220,4 +220,58 @@ test('a course uploaded with script in it is shown as the letters typed, never r
 	await expect(
 		page.locator('main script, main iframe, main img[src="x"], main a[href^="javascript"]')
 	).toHaveCount(0);
+});
+
+test('the city set in the office dresses the practice pages on the tablet after its next sync', async ({
+	page,
+	browser,
+	server
+}) => {
+	test.setTimeout(150_000);
+	const pack = loadPack('citizens-office-appointment');
+	const lesson = pack.lessons[0]!;
+	const tap = lesson.steps.findIndex((s) => s.id === 'find-booking');
+	await enrolTablet(page, server);
+	await createProfile(page, 'Erna');
+	await expect(courseCard(page, pack.title).getByText('Auch ohne Internet bereit')).toBeVisible({
+		timeout: 30_000
+	});
+	await page.goto(`/learn/${pack.id}/${lesson.id}`);
+	for (let i = 0; i < tap; i++) {
+		await solveStep(page, lesson.steps[i]!);
+		await page.getByRole('button', { name: 'Nächster Schritt' }).click();
+	}
+	await expect(page.getByText('Stadt Musterstadt – Bürgerbüro')).toBeVisible();
+
+	await addCoordinator(server, CLARA.email, CLARA.password);
+	const officeContext = await browser.newContext();
+	const office = await officeContext.newPage();
+	await signInToOffice(office, CLARA.email, CLARA.password);
+	await office.goto('/office/city');
+	await office.getByLabel('Name der Stadt', { exact: true }).fill('Beispielstadt');
+	await office.getByLabel('Internetadresse der Stadt').fill('https://www.Beispielstadt.de/');
+	await office.getByRole('button', { name: 'Speichern', exact: true }).click();
+	await expect(
+		office.getByRole('status').filter({ hasText: 'Die Angaben sind gespeichert' })
+	).toBeVisible();
+	await expect(office.getByLabel('Internetadresse der Stadt')).toHaveValue('beispielstadt.de');
+
+	// The office's own look at the course as learners have it now, dressed the same way.
+	await office.goto(`/office/courses/${pack.id}`);
+	await office.getByRole('link', { name: 'So sehen Lernende ihn jetzt' }).click();
+	for (let i = 0; i < tap; i++)
+		await office.getByRole('button', { name: 'Nächster Schritt' }).click();
+	await expect(office.getByText('Stadt Beispielstadt – Bürgerbüro')).toBeVisible();
+	await officeContext.close();
+
+	await expect
+		.poll(
+			async () => {
+				await page.reload();
+				return page.getByText('Stadt Beispielstadt – Bürgerbüro').count();
+			},
+			{ timeout: 60_000, intervals: [2_000] }
+		)
+		.toBe(1);
+	await expect(page.getByText('www.beispielstadt.de/buergerbuero')).toBeVisible();
 });
