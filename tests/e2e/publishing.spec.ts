@@ -4,7 +4,8 @@
  * version at its next sync and keeps the learner's progress. A change with a problem is
  * refused with the file, line and problem, and what was typed stays in the editor.
  */
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import type { TestServer } from './support/server';
 import { zipSync } from 'fflate';
 import { stringify } from 'yaml';
 import {
@@ -20,6 +21,15 @@ import { finishLesson, loadPack, solveStep } from './support/solver';
 const CLARA = { email: 'clara@stadt.example', password: 'Kurse frisch halten 2026' };
 const OLD = 'Eine Internetseite ist oft länger als der Bildschirm.';
 const NEW = 'Eine Internetseite ist meistens länger als Ihr Bildschirm.';
+
+/** Clara, a coordinator, signed in to the office in a browser of her own. */
+async function openOffice(browser: Browser, server: TestServer) {
+	await addCoordinator(server, CLARA.email, CLARA.password);
+	const context = await browser.newContext();
+	const office = await context.newPage();
+	await signInToOffice(office, CLARA.email, CLARA.password);
+	return { office, close: () => context.close() };
+}
 
 /** Changes the text in the editor and sends it to be checked and saved as a draft. */
 async function saveEditor(office: Page, change: (text: string) => string): Promise<void> {
@@ -46,10 +56,7 @@ test('a corrected lesson reaches a learner mid-course at the next sync, and the 
 	await expect(page.getByText(OLD)).toBeVisible();
 
 	// Clara corrects a sentence of the second lesson in the office.
-	await addCoordinator(server, CLARA.email, CLARA.password);
-	const officeContext = await browser.newContext();
-	const office = await officeContext.newPage();
-	await signInToOffice(office, CLARA.email, CLARA.password);
+	const { office, close: closeOffice } = await openOffice(browser, server);
 	await office
 		.getByRole('navigation', { name: 'Bereiche des Büros' })
 		.getByRole('link', { name: 'Kurse' })
@@ -92,7 +99,7 @@ test('a corrected lesson reaches a learner mid-course at the next sync, and the 
 	await office.getByRole('button', { name: /^Ja, veröffentlichen/ }).click();
 	await expect(office.getByRole('status').filter({ hasText: 'ist veröffentlicht' })).toBeVisible();
 	await expect(office.getByText('Veröffentlicht als Fassung 2')).toBeVisible();
-	await officeContext.close();
+	await closeOffice();
 
 	// The tablet syncs when it starts again; the course is the new version, Erna's lesson done.
 	await page.goto('/learn');
@@ -123,10 +130,7 @@ test('a course withdrawn in the office leaves the tablet at its next sync, and c
 	await createProfile(page, 'Erna');
 	await expect(courseCard(page, pack.title)).toBeVisible();
 
-	await addCoordinator(server, CLARA.email, CLARA.password);
-	const officeContext = await browser.newContext();
-	const office = await officeContext.newPage();
-	await signInToOffice(office, CLARA.email, CLARA.password);
+	const { office, close: closeOffice } = await openOffice(browser, server);
 	await office.goto('/office/courses');
 	const withdraw = async (label: RegExp, confirm: RegExp, done: string) => {
 		await office.getByRole('button', { name: label }).click();
@@ -153,7 +157,7 @@ test('a course withdrawn in the office leaves the tablet at its next sync, and c
 		/^Ja, wieder anbieten/,
 		'wird wieder angeboten'
 	);
-	await officeContext.close();
+	await closeOffice();
 	await expect
 		.poll(
 			async () => {
@@ -243,10 +247,7 @@ test('the city set in the office dresses the practice pages on the tablet after 
 	}
 	await expect(page.getByText('Stadt Musterstadt – Bürgerbüro')).toBeVisible();
 
-	await addCoordinator(server, CLARA.email, CLARA.password);
-	const officeContext = await browser.newContext();
-	const office = await officeContext.newPage();
-	await signInToOffice(office, CLARA.email, CLARA.password);
+	const { office, close: closeOffice } = await openOffice(browser, server);
 	await office.goto('/office/city');
 	await office.getByLabel('Name der Stadt', { exact: true }).fill('Beispielstadt');
 	await office.getByLabel('Internetadresse der Stadt').fill('https://www.Beispielstadt.de/');
@@ -262,7 +263,7 @@ test('the city set in the office dresses the practice pages on the tablet after 
 	for (let i = 0; i < tap; i++)
 		await office.getByRole('button', { name: 'Nächster Schritt' }).click();
 	await expect(office.getByText('Stadt Beispielstadt – Bürgerbüro')).toBeVisible();
-	await officeContext.close();
+	await closeOffice();
 
 	await expect
 		.poll(
