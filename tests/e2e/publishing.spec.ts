@@ -224,6 +224,16 @@ test('a course uploaded with script in it is shown as the letters typed, never r
 	await expect(
 		page.locator('main script, main iframe, main img[src="x"], main a[href^="javascript"]')
 	).toHaveCount(0);
+
+	// An archive larger than the server takes is refused in words, not with a bare error.
+	await page.goto('/office/courses');
+	await page.getByLabel('ZIP-Archiv des Kursordners').setInputFiles({
+		name: 'big.zip',
+		mimeType: 'application/zip',
+		buffer: Buffer.alloc(600 * 1024, 1)
+	});
+	await page.getByRole('button', { name: 'Hochladen und prüfen' }).click();
+	await expect(page.getByText('Die Datei ist größer, als dieser Server annimmt.')).toBeVisible();
 });
 
 test('the city set in the office dresses the practice pages on the tablet after its next sync', async ({

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { courseInput, explainStep, lessonInput } from '../../src/lib/domain/course/test-factory';
 import type { CoursePack, PackIndex } from '../../src/lib/domain/course/schema';
 import type { Outcome } from '../../src/lib/server/auth/outcome';
-import { readCourseArchive } from '../../src/lib/server/courses/archive';
+import { archiveLimit, readCourseArchive } from '../../src/lib/server/courses/archive';
 import { cityDressing, saveArms, saveCity } from '../../src/lib/server/courses/city';
 import {
 	courseFile,
@@ -316,6 +316,14 @@ describe('hostile and broken course archives', () => {
 		expect(readCourseArchive(archive(files))).toMatchObject({
 			problem: 'office:courses.archive.tooLarge'
 		});
+	});
+
+	it('takes archives as large as the server takes request bodies, at most 20 MB', () => {
+		expect(archiveLimit('512K')).toBe(512 * 1024 - 16 * 1024);
+		expect(archiveLimit('2M')).toBe(2 * 1024 * 1024 - 16 * 1024);
+		expect(archiveLimit('25M')).toBe(20 * 1024 * 1024);
+		expect(archiveLimit('Infinity')).toBe(20 * 1024 * 1024);
+		expect(archiveLimit('lots')).toBe(20 * 1024 * 1024);
 	});
 
 	it('unpacks a good archive into the course folder, leaving out stray files', () => {

@@ -9,6 +9,18 @@ import type { SourceFolder } from '../content/compile';
 import { MAX_MEDIA_BYTES } from '../content/compile';
 
 export const MAX_ARCHIVE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * The largest archive the office can take: 20 MB, or less when the server refuses larger
+ * request bodies (`BODY_SIZE_LIMIT`, 512K unless set; read the way the Node server reads it).
+ * A form needs some room around the file.
+ */
+export function archiveLimit(bodySizeLimit = process.env.BODY_SIZE_LIMIT ?? '512K'): number {
+	const unit = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[bodySizeLimit.slice(-1).toUpperCase()];
+	const body = unit ? Number(bodySizeLimit.slice(0, -1)) * unit : Number(bodySizeLimit);
+	if (!Number.isFinite(body) || body <= 0) return MAX_ARCHIVE_BYTES;
+	return Math.min(MAX_ARCHIVE_BYTES, Math.floor(body - 16 * 1024));
+}
 const MAX_FILES = 300;
 const MAX_TEXT_BYTES = 1024 * 1024;
 const COURSE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireStaff } from '$lib/server/auth/guard';
-import { MAX_ARCHIVE_BYTES, readCourseArchive } from '$lib/server/courses/archive';
+import { archiveLimit, readCourseArchive } from '$lib/server/courses/archive';
 import { courseOverview } from '$lib/server/courses/overview';
 import { createRelease, setWithdrawn } from '$lib/server/courses/releases';
 import { field, refused } from '$lib/server/forms';
@@ -11,7 +11,7 @@ export const load = (async (event) => {
 	requireStaff(event, 'courses.manage');
 	return {
 		courses: await courseOverview(await office()),
-		maxArchiveMb: MAX_ARCHIVE_BYTES / 1024 / 1024
+		maxArchiveKb: Math.floor(archiveLimit() / 1024)
 	};
 }) satisfies PageServerLoad;
 
