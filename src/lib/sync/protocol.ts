@@ -156,7 +156,8 @@ export interface PullResponse {
 	history: { learnerIds: string[]; changes: Change[] };
 	/**
 	 * Digest of the course index (`GET /api/courses`): when it differs from the one the device
-	 * installed from, new course versions or city settings wait. Absent from older offices.
+	 * installed from, new course versions or city settings wait. Sent on the last page of a
+	 * pull only; absent from older offices.
 	 */
 	courses?: string;
 }

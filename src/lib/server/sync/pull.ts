@@ -115,16 +115,18 @@ export async function handlePull(
 	const changes = await loadChanges(office, page);
 	const last = page.at(-1);
 	const cursor = last ? { xid: last.xid ?? '0', seq: Number(last.seq) } : from;
+	const more = rows.length > page.length;
 	return {
 		status: 200,
 		body: {
 			protocol: PROTOCOL_VERSION,
 			changes,
 			cursor: encodeCursor(cursor, dialect, epoch),
-			more: rows.length > page.length,
+			more,
 			epoch,
 			history,
-			courses: (await tabletIndex(office)).digest
+			// Built once per pull, on its last page: the tablet reads it when the pull is done.
+			...(more ? {} : { courses: (await tabletIndex(office)).digest })
 		}
 	};
 }
