@@ -65,6 +65,7 @@ import {
 	type OfficeDatabase
 } from '../../src/lib/server/db/connection';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { readerCount } from '../../src/lib/server/db/readers';
 import type { Database } from '../../src/lib/server/db/schema';
 import { buildReport, type ReportFilter } from '../../src/lib/server/reports/figures';
 import { namer } from '../../src/lib/server/reports/load';
@@ -604,7 +605,7 @@ async function benchEngine(
 	// One warm-up each (statement caches, the page cache), then the timed runs in rounds, so a
 	// busy moment of the machine spreads over every report instead of hitting one.
 	for (const bench of list) {
-		const result = await bench.run(office.db);
+		const result = await bench.run(office.reader);
 		results.set(bench.key, bench.fingerprint?.(result) ?? JSON.stringify(result));
 	}
 	const started = performance.now();
@@ -612,7 +613,7 @@ async function benchEngine(
 		for (const bench of list) {
 			const cpuBefore = process.cpuUsage();
 			const run = performance.now();
-			await bench.run(office.db);
+			await bench.run(office.reader);
 			times.get(bench.key)!.push(elapsed(run));
 			const used = process.cpuUsage(cpuBefore);
 			cpu.get(bench.key)!.push((used.user + used.system) / 1000);
@@ -741,7 +742,7 @@ Written by \`scripts/bench/reports.ts\` on ${when} UTC (${Math.round(results.sec
 | --- | --- |
 | Machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os} |
 | Node | ${machine.node} |
-| SQLite | ${sqlite?.version ?? '—'} (better-sqlite3), WAL, \`synchronous = NORMAL\`, no \`ANALYZE\` (the office never runs it) |
+| SQLite | ${sqlite?.version ?? '—'} (better-sqlite3), WAL, \`synchronous = NORMAL\`, \`PRAGMA optimize\` at start (as the office does); reports on ${readerCount()} read-only connections in worker threads |
 | PostgreSQL | ${postgres ? `${postgres.version} (${postgres.settings}); pool of 10 connections; \`VACUUM ANALYZE\` after loading` : 'not run'} |
 | Load average (1, 5, 15 min) | before ${load.before.map((l) => l.toFixed(2)).join(', ')}; after ${load.after.map((l) => l.toFixed(2)).join(', ')} |
 
@@ -778,8 +779,10 @@ ${breakdownRows.join('\n')}
 ### Method (reports)
 
 In one Node process, the office's own functions on a database opened with \`openDatabase\` as the
-server does (no HTTP, no sign-in, no audit entry): \`buildReport(db, filter)\` for each report;
-\`heldSessionList(db, filter, {})\` for the quarter over all places (what "the sessions behind a
+server does (no HTTP, no sign-in, no audit entry), through its \`reader\` as the report pages do
+(on SQLite read-only connections in worker threads, on PostgreSQL the pool):
+\`buildReport(reader, filter)\` for each report;
+\`heldSessionList(reader, filter, {})\` for the quarter over all places (what "the sessions behind a
 figure" shows); for the CSV export what \`/office/reports/export?table=locations\` does after
 \`loadReport\`: \`buildReport\` for the year, \`figureTable('de', 'locations', …)\` with the place
 names, \`toCsv\`. Each report first runs once untimed; then ${SIZES.runs} rounds run every report once, one
@@ -836,6 +839,8 @@ async function main(): Promise<void> {
 	let scope: Scope;
 	try {
 		await migrateToLatest(sqlite);
+		// As the office does when it starts.
+		sqlite.refreshStatistics();
 		scope = await scopeOf(sqlite, city.summary);
 		const list = benches(scope);
 		log(

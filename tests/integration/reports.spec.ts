@@ -271,7 +271,7 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 	});
 
 	it('gives every figure of the first quarter exactly', async () => {
-		expect(await buildReport(db.db, Q1)).toEqual(Q1_REPORT);
+		expect(await buildReport(db.reader, Q1)).toEqual(Q1_REPORT);
 	});
 
 	it('gives every figure of one course, with the filter read from the address', async () => {
@@ -282,11 +282,11 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 			NOW
 		);
 		expect(parsed.filter).toEqual({ ...Q1, courseId: CO });
-		expect(await buildReport(db.db, parsed.filter!)).toEqual(Q1_CO_REPORT);
+		expect(await buildReport(db.reader, parsed.filter!)).toEqual(Q1_CO_REPORT);
 	});
 
 	it('gives zeros for a period with nothing in it, and a CSV with the header and total only', async () => {
-		const report = await buildReport(db.db, EMPTY_PERIOD);
+		const report = await buildReport(db.reader, EMPTY_PERIOD);
 		expect(report).toEqual(EMPTY_REPORT);
 		const table = figureTable('de', 'courses', report, (id) => id);
 		expect(toCsv(table.header, table.rows)).toBe(
@@ -299,14 +299,14 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 	});
 
 	it('reports nothing for no places at all', async () => {
-		const report = await buildReport(db.db, { ...Q1, locationIds: [] });
+		const report = await buildReport(db.reader, { ...Q1, locationIds: [] });
 		expect(report).toEqual({ ...EMPTY_REPORT, byLocation: [], byMonth: Q1_MONTHS_ZERO });
 	});
 
 	it('writes the places table as CSV: BOM, semicolons, CRLF, "< 5", decimal comma, defused formula', async () => {
 		const places = await db.db.selectFrom('locations').select(['id', 'name']).execute();
 		const names = namer('de', places);
-		const table = figureTable('de', 'locations', await buildReport(db.db, Q1), names.place);
+		const table = figureTable('de', 'locations', await buildReport(db.reader, Q1), names.place);
 		const csv = toCsv(table.header, table.rows);
 		expect(csv.startsWith(BOM)).toBe(true);
 		expect(csv).toBe(
@@ -322,7 +322,7 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 
 	it('writes the months table in German and the courses table in English', async () => {
 		const places = await db.db.selectFrom('locations').select(['id', 'name']).execute();
-		const report = await buildReport(db.db, Q1);
+		const report = await buildReport(db.reader, Q1);
 		const months = figureTable('de', 'months', report, namer('de', places).month);
 		expect(toCsv(months.header, months.rows).split('\r\n').slice(1)).toEqual([
 			'Januar 2026;2;9;9;7;< 5;2,5;8;0;3;4',
@@ -344,7 +344,7 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 	});
 
 	it('writes the attributes table: translated values, unknown keys as they are, "< 5"', async () => {
-		const table = attributeTable('de', await buildReport(db.db, Q1));
+		const table = attributeTable('de', await buildReport(db.reader, Q1));
 		expect(toCsv(table.header, table.rows)).toBe(
 			crlf([
 				'Merkmal;Wert;Lernende',
@@ -436,14 +436,14 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 			volunteers: ['Xaver'],
 			attended: small
 		};
-		expect(await heldSessionList(db.db, Q1, {})).toEqual([s1, s6, s2, s8, s3, s7]);
-		expect(await heldSessionList(db.db, Q1, { month: '2026-03' })).toEqual([s3, s7]);
-		expect(await heldSessionList(db.db, { ...Q1, courseId: CO }, {})).toEqual([s1, s3, s7]);
-		expect(await heldSessionList(db.db, { ...Q1, locationIds: [SEN] }, {})).toEqual([s6, s8, s7]);
-		expect(await heldSessionList(db.db, EMPTY_PERIOD, {})).toEqual([]);
+		expect(await heldSessionList(db.reader, Q1, {})).toEqual([s1, s6, s2, s8, s3, s7]);
+		expect(await heldSessionList(db.reader, Q1, { month: '2026-03' })).toEqual([s3, s7]);
+		expect(await heldSessionList(db.reader, { ...Q1, courseId: CO }, {})).toEqual([s1, s3, s7]);
+		expect(await heldSessionList(db.reader, { ...Q1, locationIds: [SEN] }, {})).toEqual([s6, s8, s7]);
+		expect(await heldSessionList(db.reader, EMPTY_PERIOD, {})).toEqual([]);
 		// Both ends of the period are included; a session on "today" was held, one after it not.
 		const day = (from: string, to: string, today = TODAY) =>
-			heldSessionList(db.db, { ...Q1, period: { from, to }, today }, {});
+			heldSessionList(db.reader, { ...Q1, period: { from, to }, today }, {});
 		expect(await day('2026-01-14', '2026-01-14')).toEqual([s1]);
 		expect(await day('2026-03-18', '2026-03-31', '2026-03-18')).toEqual([s7]);
 		expect(await day('2026-03-18', '2026-03-31', '2026-03-17')).toEqual([]);

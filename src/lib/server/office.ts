@@ -8,6 +8,10 @@ import { migrateToLatest } from './db/migrate';
 import { log } from './log';
 
 let opening: Promise<OfficeDatabase> | null = null;
+let statistics: ReturnType<typeof setInterval> | null = null;
+
+/** The planner's table figures are refreshed at start and then every few hours. */
+const STATISTICS_EVERY_MS = 6 * 60 * 60 * 1000;
 
 export function configFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
 	return {
@@ -22,6 +26,9 @@ export function startOffice(config: DatabaseConfig): Promise<OfficeDatabase> {
 		const office = openDatabase(config);
 		const applied = await migrateToLatest(office);
 		await detectRestore(office);
+		office.refreshStatistics();
+		statistics = setInterval(() => office.refreshStatistics(), STATISTICS_EVERY_MS);
+		statistics.unref();
 		log.info('database ready', { dialect: office.dialect, migrationsApplied: applied });
 		return office;
 	})();
@@ -36,5 +43,7 @@ export function office(): Promise<OfficeDatabase> {
 export async function stopOffice(): Promise<void> {
 	const current = opening;
 	opening = null;
+	if (statistics) clearInterval(statistics);
+	statistics = null;
 	if (current) await (await current).close();
 }

@@ -21,7 +21,7 @@ export async function loadReport(event: Pick<RequestEvent, 'locals' | 'url'>) {
 	const scope = locationFilter(staff);
 	const places = (await listLocations(db)).filter((l) => scope === null || scope.includes(l.id));
 	const parsed = parseFilter(event.url.searchParams, staff, places);
-	const report = parsed.filter ? await buildReport(db.db, parsed.filter) : null;
+	const report = parsed.filter ? await buildReport(db.reader, parsed.filter) : null;
 	const lang = languageOf(event.url.searchParams.get('lang'));
 	return { staff, db, places, parsed, report, lang, names: namer(lang, places) };
 }

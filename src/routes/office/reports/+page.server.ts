@@ -14,7 +14,7 @@ export const load = (async (event) => {
 	const scope = locationFilter(staff);
 	const places = (await listLocations(db)).filter((l) => scope === null || scope.includes(l.id));
 	const parsed = parseFilter(event.url.searchParams, staff, places);
-	const report = parsed.filter ? await buildReport(db.db, parsed.filter) : null;
+	const report = parsed.filter ? await buildReport(db.reader, parsed.filter) : null;
 	return {
 		form: parsed.form,
 		problem: parsed.problem,

@@ -6,7 +6,7 @@ import type { PageServerLoad } from './$types';
 export const load = (async (event) => {
 	const { db, parsed, places } = await loadReport(event);
 	const month = /^\d{4}-\d{2}$/.exec(event.url.searchParams.get('month') ?? '')?.[0];
-	const sessions = parsed.filter ? await heldSessionList(db.db, parsed.filter, { month }) : [];
+	const sessions = parsed.filter ? await heldSessionList(db.reader, parsed.filter, { month }) : [];
 	return {
 		problem: parsed.problem,
 		period: parsed.filter?.period ?? null,
