@@ -6,19 +6,10 @@ import { fillDemoCity } from '../../scripts/demo';
 import { addVolunteer, enrolTablet, withOffice } from './support/office';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
 import { openVolunteerMode, planSession, unlockWithPin } from './support/volunteer';
+import { WCAG, checkPage, expectNoViolations, smallTargets } from './support/checks';
 
 // axe is injected as a script, which the app's Content-Security-Policy would rightly block.
 test.use({ bypassCSP: true });
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page, where: string): Promise<void> {
-	const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-	const summary = violations.map(
-		(v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
-	);
-	expect(summary, `axe violations on ${where}`).toEqual([]);
-}
 
 test('every learner page, and every step kind, has no WCAG 2.2 A/AA violations', async ({
 	page
@@ -107,27 +98,6 @@ test('touch targets of the lesson player are at least 48 by 48 CSS pixels', asyn
 });
 
 // The office face, signed in as the first admin, made through the setup page as a person would.
-
-async function smallTargets(page: Page): Promise<string[]> {
-	return page.evaluate(() =>
-		[...document.querySelectorAll<HTMLElement>('button, a, input, select')]
-			.filter(
-				(el) =>
-					el.offsetParent !== null &&
-					!el.classList.contains('skip') &&
-					!(el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox'))
-			)
-			.map((el) => ({ el, box: el.getBoundingClientRect() }))
-			.filter(({ box }) => box.width < 48 || box.height < 48)
-			.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim()}" ${box.width}x${box.height}`)
-	);
-}
-
-/** No axe violations and no touch target under 48 by 48 pixels. */
-async function checkPage(page: Page, where: string): Promise<void> {
-	await expectNoViolations(page, where);
-	expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
-}
 
 async function setUpOffice(page: Page, setupCode: string): Promise<void> {
 	await page.getByLabel('Einrichtungscode', { exact: true }).fill(setupCode);

@@ -6,40 +6,14 @@
  * chosen on the learner's page hold on every one of those pages, with WCAG AAA contrast (7:1)
  * and nothing cut off sideways. Screenshots of Arabic pages are kept with the test results.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { LANGUAGES, interfaceOf } from '../../src/lib/i18n/languages';
+import { LANGUAGES } from '../../src/lib/i18n/languages';
 import { expect, test } from './support/fixtures';
 import { loadPack } from './support/solver';
 import { addCoordinator, seedPlace, signInToOffice } from './support/office';
+import { WCAG, expectNoViolations, words } from './support/checks';
 
 test.use({ bypassCSP: true }); // axe is injected as a script
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const LOCALES = join(import.meta.dirname, '../../src/lib/i18n/locales');
-
-type Words = Record<string, unknown>;
-function words(lang: string, ns: string): (key: string, values?: Record<string, string>) => string {
-	// Plain German has the German interface.
-	const file = JSON.parse(
-		readFileSync(join(LOCALES, interfaceOf(lang), `${ns}.json`), 'utf8')
-	) as Words;
-	return (key, values = {}) => {
-		const found = key.split('.').reduce<unknown>((node, part) => (node as Words)?.[part], file);
-		if (typeof found !== 'string') throw new Error(`no ${lang}/${ns} ${key}`);
-		return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
-	};
-}
-
-async function expectNoViolations(page: Page, where: string, tags = WCAG): Promise<void> {
-	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
-	const summary = violations.map(
-		(v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
-	);
-	expect(summary, `axe violations on ${where}`).toEqual([]);
-}
 
 /** The pages a learner sees, checked one by one: home, a course, a lesson step, their page. */
 async function learnerPages(page: Page, lang: string, check: (where: string) => Promise<void>) {

@@ -1,29 +1,39 @@
-/** Volunteer mode on a tablet, as a volunteer opens it and plans a session. */
+/**
+ * Volunteer mode on a tablet, as a volunteer opens it and plans a session: in German unless a
+ * language is given (the tablet's language; the words come from the translation files).
+ */
 import { expect, type Page } from '@playwright/test';
+import { words } from './checks';
 
 /** Signs in online once and chooses a PIN: volunteer mode is then open in this tab. */
 export async function openVolunteerMode(
 	page: Page,
 	email: string,
 	password: string,
-	pin = '480317'
+	pin = '480317',
+	lang = 'de'
 ): Promise<void> {
+	const device = words(lang, 'device');
 	await page.goto('/volunteer');
-	await page.getByLabel('E-Mail-Adresse').fill(email);
-	await page.getByLabel('Passwort').fill(password);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByLabel('Neue PIN (6 Ziffern)').fill(pin);
-	await page.getByLabel('Bitte geben Sie die PIN noch einmal ein').fill(pin);
-	await expect(page.getByRole('heading', { name: 'Kurstermine' })).toBeVisible();
+	await page.getByLabel(device('volunteer.email')).fill(email);
+	await page.getByLabel(device('volunteer.password')).fill(password);
+	await page.getByRole('button', { name: device('volunteer.signInButton') }).click();
+	await page.getByLabel(device('pin.choose', { length: '6' })).fill(pin);
+	await page.getByLabel(device('pin.repeat')).fill(pin);
+	await expect(
+		page.getByRole('heading', { name: words(lang, 'sessions')('list.title') })
+	).toBeVisible();
 }
 
 /**
  * After a reload (volunteer mode lives in the tab): the PIN on the pad, digit by digit, on
  * whichever volunteer page the tablet shows.
  */
-export async function unlockWithPin(page: Page, pin = '480317'): Promise<void> {
+export async function unlockWithPin(page: Page, pin = '480317', lang = 'de'): Promise<void> {
 	for (const digit of pin) await page.getByRole('button', { name: digit, exact: true }).click();
-	await expect(page.getByRole('button', { name: 'Begleitmodus schließen' })).toBeVisible();
+	await expect(
+		page.getByRole('button', { name: words(lang, 'device')('volunteer.lock') })
+	).toBeVisible();
 }
 
 /** Today on the machine's calendar, as the tablet's date field takes it. */
@@ -35,17 +45,20 @@ export function today(): string {
 
 export async function planSession(
 	page: Page,
-	input: { title: string; course: string; date?: string; weeks?: number; capacity?: number }
+	input: { title: string; course: string; date?: string; weeks?: number; capacity?: number },
+	lang = 'de'
 ): Promise<void> {
-	await page.getByRole('link', { name: 'Neuen Termin anlegen' }).click();
-	await page.getByLabel('Titel', { exact: true }).fill(input.title);
+	const t = words(lang, 'sessions');
+	const field = (key: string) => page.getByLabel(t(key), { exact: true });
+	await page.getByRole('link', { name: t('list.new') }).click();
+	await field('form.title').fill(input.title);
 	await page.getByRole('checkbox', { name: input.course, exact: true }).check();
-	await page.getByLabel('Datum', { exact: true }).fill(input.date ?? today());
-	await page.getByLabel('Beginn', { exact: true }).fill('10:00');
-	await page.getByLabel('Ende', { exact: true }).fill('11:30');
-	await page.getByLabel('Raum', { exact: true }).fill('Lesesaal');
-	await page.getByLabel('Plätze', { exact: true }).fill(String(input.capacity ?? 12));
-	await page.getByLabel('Wie viele Wochen?', { exact: true }).fill(String(input.weeks ?? 1));
-	await page.getByRole('button', { name: 'Termin anlegen' }).click();
+	await field('form.date').fill(input.date ?? today());
+	await field('form.start').fill('10:00');
+	await field('form.end').fill('11:30');
+	await field('form.room').fill('Lesesaal');
+	await field('form.capacity').fill(String(input.capacity ?? 12));
+	await field('form.weeks').fill(String(input.weeks ?? 1));
+	await page.getByRole('button', { name: t('new.save') }).click();
 	await expect(page.getByRole('heading', { name: input.title, level: 1 })).toBeVisible();
 }

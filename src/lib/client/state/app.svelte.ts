@@ -14,11 +14,13 @@ import type { CourseRecord, LearnerRecord } from '../db/records';
 import { AppUpdates } from '../pwa/updates.svelte';
 import { Syncer } from '../sync/syncer.svelte';
 import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
-import { setLanguage } from '../../i18n/index.svelte';
+import { locale, setLanguage } from '../../i18n/index.svelte';
 import { DEFAULT_CITY, type CityDressing } from '../../domain/city';
 
 const ACTIVE_LEARNER = 'lernlotse.activeLearner';
 const DEVICE_LANGUAGE = 'deviceLanguage';
+
+const browserLanguage = () => pickLanguage(navigator.languages ?? [navigator.language]);
 
 export type CourseLoadProblem = 'offline-first-run' | 'index' | null;
 
@@ -40,7 +42,7 @@ export class AppState {
 	device!: Device;
 
 	async start(): Promise<void> {
-		const languageReady = setLanguage(pickLanguage(navigator.languages ?? [navigator.language]));
+		const languageReady = setLanguage(browserLanguage());
 		try {
 			this.db = new LernlotseDatabase();
 			this.db.on('blocked', () => {
@@ -100,8 +102,10 @@ export class AppState {
 	async signOutLearner(): Promise<void> {
 		sessionStorage.removeItem(ACTIVE_LEARNER);
 		this.learner = null;
+		// The next person meets the tablet's language: the one chosen on it, else its browser's.
 		const saved = (await this.db.meta.get(DEVICE_LANGUAGE))?.value;
-		if (isLanguage(saved)) await setLanguage(saved);
+		await setLanguage(isLanguage(saved) ? saved : browserLanguage());
+		await this.#showCourses();
 	}
 
 	/** After enrolling, a card or a refusal: read the enrolment again and try to sync. */
@@ -119,6 +123,7 @@ export class AppState {
 	async setDeviceLanguage(lang: LanguageCode): Promise<void> {
 		await setLanguage(lang);
 		await this.guard(() => this.db.meta.put({ key: DEVICE_LANGUAGE, value: lang }));
+		if (!this.learner) await this.#showCourses();
 	}
 
 	async loadCourses(): Promise<void> {
@@ -131,10 +136,18 @@ export class AppState {
 			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
 		}
 		await this.#readCity().catch(() => undefined);
-		// The language of whoever is learning now: a profile may have been chosen or made while
-		// the packs were being installed.
-		this.courses = await coursesFor(this.db, this.learner?.lang ?? 'de').catch(() => []);
+		await this.#showCourses();
 		if (this.courses.length > 0) this.courseLoadProblem = null;
+	}
+
+	/**
+	 * The courses in the language of whoever is learning now (a profile may have been chosen or
+	 * made while the packs were being installed), else in the tablet's: a volunteer reading the
+	 * tablet in Arabic plans a session of courses named in Arabic.
+	 */
+	async #showCourses(): Promise<void> {
+		const lang = this.learner?.lang ?? locale.current;
+		this.courses = await coursesFor(this.db, lang).catch(() => []);
 	}
 
 	/** A change was saved on the device: count it as waiting, and send soon when asked. */

@@ -1,0 +1,152 @@
+/**
+ * The tablet's own pages and volunteer mode in every interface language: a tablet whose
+ * browser speaks the language is enrolled, a learner gets a card and a PIN, a volunteer signs
+ * in, plans a session, signs the learner up, marks her present, takes in a walk-in, changes
+ * and closes the session. Each page on the way has `lang` and `dir` set and no WCAG 2.2 A/AA
+ * violation; in Arabic once more at 200 % text with the tablet asking for more contrast,
+ * without sideways scrolling. The words are read from the translation files and course packs.
+ * (The same flow in German, with touch-target sizes, is in accessibility.spec.ts.)
+ */
+import type { Page } from '@playwright/test';
+import { LANGUAGES } from '../../src/lib/i18n/languages';
+import { expectNoViolations, words } from './support/checks';
+import { expect, test } from './support/fixtures';
+import { addVolunteer, enrolmentCode, seedPlace } from './support/office';
+import { loadPack } from './support/solver';
+import { openVolunteerMode, planSession, unlockWithPin } from './support/volunteer';
+
+test.use({ bypassCSP: true }); // axe is injected as a script
+
+/** Where to keep a screenshot of every page checked, to look at (when set). */
+const SHOTS = process.env.SCREENSHOTS_DIR;
+
+const PASSES = [
+	...[...new Set(LANGUAGES.map((l) => l.ui))].map((lang) => ({ lang, strong: false })),
+	{ lang: 'ar', strong: true }
+];
+
+for (const { lang, strong } of PASSES) {
+	const how = strong ? ', at 200 % text in strong contrast,' : '';
+	test(`the tablet and volunteer pages in ${lang}${how} have no WCAG 2.2 A/AA violation`, async ({
+		browser,
+		server
+	}) => {
+		test.setTimeout(240_000);
+		const common = words(lang, 'common');
+		const device = words(lang, 'device');
+		const sessions = words(lang, 'sessions');
+		const dir = LANGUAGES.find((l) => l.code === lang)!.dir;
+		// The tablet's language follows its browser until someone chooses another.
+		const context = await browser.newContext({
+			locale: lang,
+			viewport: { width: 820, height: 1180 },
+			bypassCSP: true,
+			...(strong ? { contrast: 'more' as const } : {})
+		});
+		const page = await context.newPage();
+		const check = async (where: string) => {
+			await expect(page.locator('html')).toHaveAttribute('lang', lang);
+			await expect(page.locator('html')).toHaveAttribute('dir', dir);
+			const label = `${where} (${lang}${strong ? ', 200 % text, strong contrast' : ''})`;
+			if (strong) await atDoubleSize(page, label);
+			await expectNoViolations(page, label);
+			if (SHOTS) {
+				const name = `${lang}${strong ? '-strong' : ''}-${where.replace(/\W+/g, '-')}`;
+				await page.screenshot({ path: `${SHOTS}/tablet-${name}.png`, fullPage: true });
+			}
+		};
+
+		const place = await seedPlace(server);
+		await page.goto('/device');
+		await expect(
+			page.getByRole('heading', { name: device('enrol.title'), level: 1 })
+		).toBeVisible();
+		await check('the tablet page, not enrolled');
+		await page
+			.getByLabel(device('enrol.code'), { exact: true })
+			.fill((await enrolmentCode(server, place)).toLowerCase());
+		await page.getByRole('button', { name: device('enrol.submit') }).click();
+		await expect(
+			page.getByText(device('enrol.enrolledAt', { place: 'Stadtbibliothek Mitte' }))
+		).toBeVisible();
+		await check('the tablet page, enrolled');
+
+		await page.goto('/');
+		await page.getByRole('link', { name: common('picker.newProfile') }).click();
+		await page.getByLabel(common('profile.name'), { exact: true }).fill('Erna');
+		await page.getByRole('radio', { name: common('avatar.sun') }).check();
+		await page.getByRole('button', { name: common('profile.create') }).click();
+		await expect(
+			page.getByRole('heading', { name: common('home.greeting', { name: 'Erna' }) })
+		).toBeVisible();
+		await page.goto('/device');
+		await page.getByRole('link', { name: 'Erna' }).click();
+		await page.getByRole('button', { name: device('card.make') }).click();
+		await expect(page.getByRole('img', { name: device('card.qrLabel') })).toBeVisible();
+		await check('the learner card and PIN page');
+		await page.getByRole('button', { name: common('app.switchLearner') }).click();
+
+		await page.goto('/card');
+		await page.getByRole('button', { name: device('card.redeem') }).click();
+		await expect(page.getByRole('alert')).toBeVisible();
+		await check('the learner card page with a wrong code');
+
+		await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
+		await openVolunteerMode(page, 'vera@example.org', 'ein-langes-passwort', '480317', lang);
+		await check('volunteer mode with the sessions list');
+		await page.getByRole('link', { name: sessions('list.new') }).click();
+		await page.getByRole('button', { name: sessions('new.save') }).click();
+		await expect(page.getByText(sessions('form.problem.title.required'))).toBeVisible();
+		await check('a new session with mistakes');
+		await page.getByRole('link', { name: sessions('backToVolunteer') }).click();
+
+		const course = loadPack('tablet-basics', lang).title;
+		await planSession(page, { title: 'Dienstagsrunde', course, weeks: 2 }, lang);
+		await check('an empty session');
+		await page.getByRole('button', { name: sessions('signUp.button') }).click();
+		await check('signing someone up');
+		await page.getByRole('button', { name: sessions('signUp.add', { name: 'Erna' }) }).click();
+		await page
+			.getByRole('group', { name: 'Erna' })
+			.getByRole('button', { name: sessions('mark.present') })
+			.click();
+		await page.getByRole('button', { name: sessions('roster.addNote') }).click();
+		await check('the roster with a note being written');
+
+		await page.getByRole('link', { name: sessions('walkIn.button') }).click();
+		await page.getByLabel(common('profile.name'), { exact: true }).fill('Erna');
+		await page.getByRole('button', { name: sessions('walkIn.save') }).click();
+		await expect(page.getByRole('alert')).toBeVisible();
+		await check('a walk-in with a name already known');
+		await page.getByRole('button', { name: sessions('walkIn.newPersonAnyway') }).click();
+		await expect(
+			page.getByRole('article', { name: device('card.cardLabel', { name: 'Erna' }) })
+		).toBeVisible();
+		await check('a walk-in with the card to print');
+		await page.getByRole('link', { name: sessions('walkIn.backToList') }).click();
+
+		await page.getByRole('link', { name: sessions('session.edit') }).click();
+		await check('changing a session of a series');
+		await page.getByRole('link', { name: sessions('edit.back') }).click();
+		await page.getByRole('button', { name: sessions('close.button') }).click();
+		await page.getByRole('button', { name: sessions('close.confirm') }).click();
+		await expect(page.getByRole('region', { name: sessions('summary.title') })).toBeVisible();
+		await check('a closed session with its summary');
+
+		await page.reload();
+		await check('the volunteer PIN pad after a reload');
+		await unlockWithPin(page, '480317', lang);
+		await page.getByRole('button', { name: device('volunteer.lock') }).click();
+		await check('volunteer mode, locked');
+		await context.close();
+	});
+}
+
+/** Text at 200 % (the style goes with the document), and nothing to scroll sideways. */
+async function atDoubleSize(page: Page, where: string): Promise<void> {
+	await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - window.innerWidth
+	);
+	expect(overflow, `no sideways scrolling on ${where}`).toBeLessThanOrEqual(0);
+}
