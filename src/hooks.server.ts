@@ -7,6 +7,7 @@
  */
 import { json, text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { applyRetention } from '$lib/server/privacy/erase';
+import { purgeSecurityData } from '$lib/server/privacy/security-data';
 import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { SESSION_COOKIE, staffFromSession } from '$lib/server/auth/sessions';
@@ -31,13 +32,19 @@ export const init: ServerInit = async () => {
 			hint: `open /office/setup in a browser and enter the setup code ${setupCode}`
 		});
 	}
-	// Personal data of learners inactive past the retention period is erased at start and daily.
+	// Personal data of learners inactive past the retention period is erased at start and daily,
+	// and so are lockouts, staff sessions and enrolment codes that are over.
 	const retention = async () => {
 		const erased = await applyRetention(started.db).catch((error: unknown) => {
 			log.error('retention failed', { error: String(error) });
 			return 0;
 		});
 		if (erased > 0) log.info('retention: learners erased', { erased });
+		const purged = await purgeSecurityData(started.db).catch((error: unknown) => {
+			log.error('clean-up of security data failed', { error: String(error) });
+			return null;
+		});
+		if (purged) log.info('security data that is over deleted', { ...purged });
 	};
 	void retention();
 	const daily = setInterval(() => void retention(), 24 * 60 * 60 * 1000);
