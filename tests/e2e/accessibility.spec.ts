@@ -5,7 +5,6 @@ import { createProfile, expect, test } from './support/fixtures';
 import { fillDemoCity } from '../../scripts/demo';
 import { addVolunteer, enrolTablet, withOffice } from './support/office';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
-import { openVolunteerMode, planSession, unlockWithPin } from './support/volunteer';
 import { WCAG, checkPage, expectNoViolations, smallTargets } from './support/checks';
 
 // axe is injected as a script, which the app's Content-Security-Policy would rightly block.
@@ -353,62 +352,7 @@ test('the tablet pages have no WCAG 2.2 A/AA violations and targets of at least 
 	await check('volunteer PIN unlock');
 });
 
-test('the volunteer session pages have no WCAG 2.2 A/AA violations, large targets, and fit at 200 % text', async ({
-	page,
-	server
-}) => {
-	test.setTimeout(180_000);
-	const check = (where: string) => checkPage(page, where);
-	const place = await enrolTablet(page, server);
-	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
-	await createProfile(page, 'Erna');
-	await page.getByRole('button', { name: 'Person wechseln' }).click();
-	await openVolunteerMode(page, 'vera@example.org', 'ein-langes-passwort');
-	await check('volunteer mode with the sessions list');
-
-	await page.getByRole('link', { name: 'Neuen Termin anlegen' }).click();
-	await check('a new session');
-	await page.getByRole('button', { name: 'Termin anlegen' }).click();
-	await expect(page.getByText('Bitte geben Sie einen Titel ein.')).toBeVisible();
-	await check('a new session with mistakes');
-	await page.getByRole('link', { name: 'Zurück zum Begleitmodus' }).click();
-
-	await planSession(page, { title: 'Dienstagsrunde', course: 'Das Tablet kennenlernen', weeks: 2 });
-	await check('an empty session');
-	await page.getByRole('button', { name: 'Person anmelden' }).click();
-	await check('signing someone up');
-	await page.getByRole('button', { name: 'Erna anmelden' }).click();
-	await page.getByRole('group', { name: 'Erna' }).getByRole('button', { name: 'Anwesend' }).click();
-	await page.getByRole('button', { name: 'Notiz schreiben' }).click();
-	await check('the roster with a note being written');
-	await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
-	const overflow = await page.evaluate(
-		() => document.documentElement.scrollWidth - window.innerWidth
-	);
-	expect(overflow, 'no sideways scrolling at 200 % text on the session').toBeLessThanOrEqual(0);
-	await page.reload();
-	await unlockWithPin(page);
-	await check('a session after unlocking again');
-
-	await page.getByRole('link', { name: 'Neu dazu' }).click();
-	await check('a walk-in');
-	await page.getByLabel('Ihr Vorname oder ein Spitzname').fill('Erna');
-	await page.getByRole('button', { name: 'Aufnehmen und Karte erstellen' }).click();
-	await expect(page.getByRole('alert')).toBeVisible();
-	await check('a walk-in with a name already known');
-	await page.getByRole('button', { name: 'Nein, neue Person aufnehmen' }).click();
-	await expect(page.getByRole('article', { name: 'Lernkarte von Erna' })).toBeVisible();
-	await check('a walk-in with the card to print');
-	await page.getByRole('link', { name: 'Zurück zur Liste' }).click();
-
-	await page.getByRole('link', { name: 'Termin ändern' }).click();
-	await check('changing a session of a series');
-	await page.getByRole('link', { name: 'Zurück zum Termin' }).click();
-	await page.getByRole('button', { name: 'Termin abschließen' }).click();
-	await page.getByRole('button', { name: 'Ja, abschließen' }).click();
-	await expect(page.getByRole('region', { name: 'Zusammenfassung' })).toBeVisible();
-	await check('a closed session with its summary');
-});
+// The volunteer session pages, in every language: tablet-languages.spec.ts.
 
 // The office report on the demo city, as its coordinator reads it.
 

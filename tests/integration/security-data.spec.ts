@@ -73,11 +73,11 @@ describe.each(DIALECTS)('security data on %s', (dialect) => {
 			await createLocation(
 				office,
 				{ name: 'Stadtteilbibliothek', kind: 'library', address: '' },
-				{ staffId: null }
+				{ staffId: 'admin' }
 			)
 		);
 		const october = at('2026-10-01T09:00:00Z');
-		const used = value(await createEnrolmentCode(office, place.id, { staffId: 'a' }, october));
+		const used = value(await createEnrolmentCode(office, place.id, { staffId: 'admin' }, october));
 		value(
 			await enrolDevice(
 				office,
@@ -85,9 +85,9 @@ describe.each(DIALECTS)('security data on %s', (dialect) => {
 				october
 			)
 		);
-		value(await createEnrolmentCode(office, place.id, { staffId: 'a' }, october));
+		value(await createEnrolmentCode(office, place.id, { staffId: 'admin' }, october));
 		const recent = at('2026-10-25T09:00:00Z');
-		const late = value(await createEnrolmentCode(office, place.id, { staffId: 'a' }, recent));
+		const late = value(await createEnrolmentCode(office, place.id, { staffId: 'admin' }, recent));
 
 		const now = at('2026-11-10T09:00:00Z');
 		expect((await purgeSecurityData(office.db, now)).enrolmentCodes).toBe(2);

@@ -7,10 +7,14 @@ import { DEFAULT_DISPLAY, displayOf, type DisplayPrefs } from '../domain/display
 import type { LernlotseDatabase } from './db/database';
 import type { LearnerRecord } from './db/records';
 
-export function applyDisplay(prefs: DisplayPrefs = DEFAULT_DISPLAY): void {
+export const MORE_CONTRAST = '(prefers-contrast: more)';
+
+export function applyDisplay(
+	prefs: DisplayPrefs = DEFAULT_DISPLAY,
+	deviceWantsMore = window.matchMedia?.(MORE_CONTRAST).matches ?? false
+): void {
 	if (typeof document === 'undefined') return;
 	const root = document.documentElement;
-	const deviceWantsMore = window.matchMedia?.('(prefers-contrast: more)').matches ?? false;
 	root.dataset.contrast = prefs.contrast === 'high' || deviceWantsMore ? 'high' : 'normal';
 	root.style.fontSize = prefs.textSize === 100 ? '' : `${prefs.textSize}%`;
 }

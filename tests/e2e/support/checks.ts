@@ -62,3 +62,29 @@ export async function checkPage(page: Page, where: string): Promise<void> {
 	await expectNoViolations(page, where);
 	expect(await smallTargets(page), `small targets on ${where}`).toEqual([]);
 }
+
+/**
+ * The page once more as the device asks for more contrast, at 200 % text: nothing to scroll
+ * sideways and no violation. Where the page has a strong theme (the tablet's pages, not the
+ * office) it must switch on, and then WCAG AAA contrast (7:1) is checked too. Afterwards the
+ * page is as it was.
+ */
+export async function strongAndLarge(
+	page: Page,
+	where: string,
+	{ theme, also }: { theme: boolean; also?: () => Promise<void> }
+): Promise<void> {
+	const html = page.locator('html');
+	await page.emulateMedia({ contrast: 'more' });
+	if (theme) await expect(html).toHaveAttribute('data-contrast', 'high');
+	const style = await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+	const sideways = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(sideways, `no sideways scrolling on ${where}`).toBeLessThanOrEqual(1);
+	await expectNoViolations(page, where, theme ? [...WCAG, 'wcag2aaa'] : WCAG);
+	await also?.();
+	await style.evaluate((element) => (element as Element).remove());
+	await page.emulateMedia({ contrast: null });
+	if (theme) await expect(html).toHaveAttribute('data-contrast', 'normal');
+}
