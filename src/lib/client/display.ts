@@ -7,7 +7,14 @@ import { DEFAULT_DISPLAY, displayOf, type DisplayPrefs } from '../domain/display
 import type { LernlotseDatabase } from './db/database';
 import type { LearnerRecord } from './db/records';
 
-export const MORE_CONTRAST = '(prefers-contrast: more)';
+const MORE_CONTRAST = '(prefers-contrast: more)';
+
+/** Calls `onChange` when the device's wish for more contrast is switched on or off. */
+export function watchDeviceContrast(onChange: () => void): () => void {
+	const query = window.matchMedia?.(MORE_CONTRAST);
+	query?.addEventListener('change', onChange);
+	return () => query?.removeEventListener('change', onChange);
+}
 
 export function applyDisplay(
 	prefs: DisplayPrefs = DEFAULT_DISPLAY,
