@@ -439,7 +439,11 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 		expect(await heldSessionList(db.reader, Q1, {})).toEqual([s1, s6, s2, s8, s3, s7]);
 		expect(await heldSessionList(db.reader, Q1, { month: '2026-03' })).toEqual([s3, s7]);
 		expect(await heldSessionList(db.reader, { ...Q1, courseId: CO }, {})).toEqual([s1, s3, s7]);
-		expect(await heldSessionList(db.reader, { ...Q1, locationIds: [SEN] }, {})).toEqual([s6, s8, s7]);
+		expect(await heldSessionList(db.reader, { ...Q1, locationIds: [SEN] }, {})).toEqual([
+			s6,
+			s8,
+			s7
+		]);
 		expect(await heldSessionList(db.reader, EMPTY_PERIOD, {})).toEqual([]);
 		// Both ends of the period are included; a session on "today" was held, one after it not.
 		const day = (from: string, to: string, today = TODAY) =>
