@@ -9,9 +9,14 @@
  */
 import { LANGUAGES } from '../../src/lib/i18n/languages';
 import { expectNoViolations, smallTargets, strongAndLarge, words } from './support/checks';
-import { expect, test } from './support/fixtures';
-import { addVolunteer, enrolmentCode, seedPlace } from './support/office';
-import { loadPack } from './support/solver';
+import { createProfile, expect, test } from './support/fixtures';
+import {
+	addVolunteer,
+	enrolTablet as enrolTabletInGerman,
+	enrolmentCode,
+	seedPlace
+} from './support/office';
+import { finishLesson, loadPack } from './support/solver';
 import { openVolunteerMode, planSession, unlockWithPin } from './support/volunteer';
 
 test.use({ bypassCSP: true }); // axe is injected as a script
@@ -67,7 +72,13 @@ for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
 		await check('the tablet page, enrolled');
 
 		await page.goto('/');
+		await expect(page.getByRole('link', { name: common('picker.newProfile') })).toBeVisible();
+		await check('the picture screen, nobody yet');
 		await page.getByRole('link', { name: common('picker.newProfile') }).click();
+		await check('a new profile');
+		await page.getByRole('button', { name: common('profile.create') }).click();
+		await expect(page.getByText(common('profile.nameError.required'))).toBeVisible();
+		await check('a new profile without a name');
 		await page.getByLabel(common('profile.name'), { exact: true }).fill('Erna');
 		await page.getByRole('radio', { name: common('avatar.sun') }).check();
 		await page.getByRole('button', { name: common('profile.create') }).click();
@@ -80,6 +91,8 @@ for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
 		await expect(page.getByRole('img', { name: device('card.qrLabel') })).toBeVisible();
 		await check('the learner card and PIN page');
 		await page.getByRole('button', { name: common('app.switchLearner') }).click();
+		await expect(page.getByRole('button', { name: 'Erna' })).toBeVisible();
+		await check('the picture screen with a learner');
 
 		await page.goto('/card');
 		await page.getByRole('button', { name: device('card.redeem') }).click();
@@ -138,3 +151,41 @@ for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
 		await context.close();
 	});
 }
+
+test('the certificate page in every interface language has no WCAG violation, also at 200 % text in strong contrast', async ({
+	page,
+	server
+}) => {
+	test.setTimeout(300_000);
+	// A learner finishes the course in German; the page around her certificate follows the
+	// tablet's language, the certificate stays in hers.
+	const pack = loadPack('tablet-basics');
+	const place = await enrolTabletInGerman(page, server);
+	await addVolunteer(server, place, 'vera@example.org', 'ein-langes-passwort');
+	await createProfile(page, 'Şükrü');
+	for (const lesson of pack.lessons) {
+		await page.goto(`/learn/${pack.id}/${lesson.id}`);
+		await finishLesson(page, pack, lesson.id);
+	}
+	const learnerId = await page.evaluate(() => sessionStorage.getItem('lernlotse.activeLearner'));
+	await page.getByRole('button', { name: words('de', 'common')('app.switchLearner') }).click();
+	await openVolunteerMode(page, 'vera@example.org', 'ein-langes-passwort');
+
+	for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
+		const language = LANGUAGES.find((l) => l.code === lang)!;
+		await page.goto('/');
+		await page.getByRole('button', { name: language.name, exact: true }).click();
+		await expect(page.locator('html')).toHaveAttribute('lang', lang);
+		await page.goto(`/volunteer/certificate/${learnerId}/${pack.id}`);
+		await unlockWithPin(page, '480317', lang);
+		await expect(
+			page.getByRole('article', { name: words('de', 'sessions')('certificate.heading') })
+		).toContainText('Şükrü');
+		await expect(page.locator('html')).toHaveAttribute('dir', language.dir);
+		await expectNoViolations(page, `the certificate page (${lang})`);
+		expect(await smallTargets(page), `small targets on the certificate page (${lang})`).toEqual([]);
+		await strongAndLarge(page, `the certificate page (${lang}, 200 % text, strong contrast)`, {
+			theme: true
+		});
+	}
+});
