@@ -21,5 +21,11 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
-	}
+	},
+	projects: [
+		{ name: 'app', testIgnore: /update\.spec\.ts/ },
+		// The update test runs after all others, alone: on a busy machine the reload into a new
+		// version sometimes never gets its page (tests/e2e/update.spec.ts says what is known).
+		{ name: 'update', testMatch: /update\.spec\.ts/, dependencies: ['app'] }
+	]
 });

@@ -163,16 +163,6 @@ for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
 		server
 	}) => {
 		test.setTimeout(300_000);
-		const admin = { email: 'ada@stadt.example', password: 'Büro in jeder Sprache 2026' };
-		await withOffice(server, (office) =>
-			fillDemoCity(office, { now: new Date(2026, 9, 10, 12, 0), seed: 'e2e' })
-		);
-		await addCoordinator(server, admin.email, admin.password, 'Ada Admin', 'admin');
-		const german = await browser.newContext({ locale: 'de' });
-		await signInToOffice(await german.newPage(), admin.email, admin.password);
-		const signedIn = await german.storageState();
-		await german.close();
-
 		// The office follows the browser's language.
 		const dir = LANGUAGES.find((l) => l.code === lang)!.dir;
 		const check = async (page: Page, where: string) => {
@@ -184,11 +174,24 @@ for (const lang of new Set(LANGUAGES.map((l) => l.ui))) {
 				theme: false
 			});
 		};
+		// Before anyone has set the office up, and then to someone not signed in.
 		const stranger = await browser.newContext({ locale: lang, bypassCSP: true });
-		const signIn = await stranger.newPage();
-		await signIn.goto('/office/sign-in');
-		await check(signIn, '/office/sign-in');
+		const outside = await stranger.newPage();
+		await outside.goto('/office/setup');
+		await check(outside, '/office/setup');
+
+		const admin = { email: 'ada@stadt.example', password: 'Büro in jeder Sprache 2026' };
+		await withOffice(server, (office) =>
+			fillDemoCity(office, { now: new Date(2026, 9, 10, 12, 0), seed: 'e2e' })
+		);
+		await addCoordinator(server, admin.email, admin.password, 'Ada Admin', 'admin');
+		await outside.goto('/office/sign-in');
+		await check(outside, '/office/sign-in');
 		await stranger.close();
+		const german = await browser.newContext({ locale: 'de' });
+		await signInToOffice(await german.newPage(), admin.email, admin.password);
+		const signedIn = await german.storageState();
+		await german.close();
 
 		const context = await browser.newContext({
 			locale: lang,
