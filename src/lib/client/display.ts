@@ -9,11 +9,14 @@ import type { LearnerRecord } from './db/records';
 
 const MORE_CONTRAST = '(prefers-contrast: more)';
 
-/** Calls `onChange` when the device's wish for more contrast is switched on or off. */
-export function watchDeviceContrast(onChange: () => void): () => void {
+/** Tells `onChange` whether the device asks for more contrast: now, and whenever it is switched. */
+export function watchDeviceContrast(onChange: (wantsMore: boolean) => void): () => void {
 	const query = window.matchMedia?.(MORE_CONTRAST);
-	query?.addEventListener('change', onChange);
-	return () => query?.removeEventListener('change', onChange);
+	if (!query) return () => {};
+	const tell = () => onChange(query.matches);
+	tell();
+	query.addEventListener('change', tell);
+	return () => query.removeEventListener('change', tell);
 }
 
 export function applyDisplay(

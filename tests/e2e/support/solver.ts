@@ -226,3 +226,12 @@ export async function finishLesson(page: Page, pack: CoursePack, lessonId: strin
 		page.getByRole('heading', { name: /Lektion geschafft|Kurs geschafft/ })
 	).toBeVisible();
 }
+
+/** Plays every lesson of a course, in order, from its first step to "Kurs geschafft". */
+export async function finishCourse(page: Page, pack: CoursePack): Promise<void> {
+	for (const lesson of pack.lessons) {
+		await page.goto(`/learn/${pack.id}/${lesson.id}`);
+		await finishLesson(page, pack, lesson.id);
+	}
+	await expect(page.getByRole('heading', { name: 'Kurs geschafft' })).toBeVisible();
+}
