@@ -4,18 +4,23 @@ import type { CourseRecord } from './records';
 
 export const FALLBACK_COURSE_LANGUAGE = 'de';
 
-/** One record per course: the learner's language if available, otherwise German. */
+/**
+ * One record per course: the learner's language if available, otherwise German. Only the keys
+ * are read to choose, then one record a course: every course in every language is megabytes of
+ * lessons, and reading them all made each start of a tablet noticeably slower.
+ */
 export async function coursesFor(db: LernlotseDatabase, lang: string): Promise<CourseRecord[]> {
-	const all = await db.courses.toArray();
-	const byId = new Map<string, CourseRecord>();
-	for (const record of all) {
-		const chosen = byId.get(record.id);
-		const rank = (r: CourseRecord) =>
-			r.lang === lang ? 0 : r.lang === FALLBACK_COURSE_LANGUAGE ? 1 : 2;
-		if (!chosen || rank(record) < rank(chosen)) byId.set(record.id, record);
+	const rank = (l: string) => (l === lang ? 0 : l === FALLBACK_COURSE_LANGUAGE ? 1 : 2);
+	const chosen = new Map<string, [string, string]>();
+	for (const key of await db.courses.toCollection().primaryKeys()) {
+		const best = chosen.get(key[0]);
+		if (!best || rank(key[1]) < rank(best[1])) chosen.set(key[0], key);
 	}
+	const records = await db.courses.bulkGet([...chosen.values()]);
 	const order = (r: CourseRecord) => r.pack?.order ?? Number.MAX_SAFE_INTEGER;
-	return [...byId.values()].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id));
+	return records
+		.filter((r): r is CourseRecord => r !== undefined)
+		.sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id));
 }
 
 export async function courseFor(

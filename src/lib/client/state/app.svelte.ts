@@ -13,6 +13,7 @@ import { getLearner } from '../db/learners';
 import type { CourseRecord, LearnerRecord } from '../db/records';
 import { AppUpdates } from '../pwa/updates.svelte';
 import { Syncer } from '../sync/syncer.svelte';
+import { afterFirstPaint } from './after-paint';
 import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
 import { locale, setLanguage } from '../../i18n/index.svelte';
 import { DEFAULT_CITY, type CityDressing } from '../../domain/city';
@@ -69,10 +70,15 @@ export class AppState {
 			return;
 		}
 		this.status = 'ready';
-		void this.updates.register().catch(() => undefined);
+		// The courses on the tablet show at once. The office (its course index, the sync) and the
+		// service worker are asked only after that first paint: a slow or dead network never holds
+		// the learner's page, and their downloads do not compete with the app's own loading.
+		await this.#showCourses();
 		this.syncer = new Syncer(this.db, this.device);
 		// A course published or withdrawn in the office arrives with the next sync.
 		this.syncer.onNewCourses = () => this.loadCourses();
+		await afterFirstPaint();
+		void this.updates.register().catch(() => undefined);
 		void this.syncer.start().catch(() => undefined);
 		await this.loadCourses();
 	}
@@ -127,8 +133,10 @@ export class AppState {
 	}
 
 	async loadCourses(): Promise<void> {
+		let unchanged = false;
 		try {
-			await installPacks(this.db);
+			const installed = await installPacks(this.db);
+			unchanged = installed.changed + installed.removed === 0;
 			this.courseLoadProblem = null;
 		} catch (error) {
 			if (classifyStorageError(error) !== 'unknown')
@@ -136,6 +144,8 @@ export class AppState {
 			this.courseLoadProblem = navigator.onLine ? 'index' : 'offline-first-run';
 		}
 		await this.#readCity().catch(() => undefined);
+		// Most starts: the office has nothing new, and the courses on screen are the right ones.
+		if (unchanged && this.courses.length > 0) return;
 		await this.#showCourses();
 		if (this.courses.length > 0) this.courseLoadProblem = null;
 	}
