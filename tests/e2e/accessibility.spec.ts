@@ -384,6 +384,8 @@ test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA viol
 	const report = '/office/reports?period=quarter&value=2026-Q3';
 	await page.goto(report);
 	const chart = page.getByRole('img', { name: 'Teilnahmen und Lernende nach Monaten' });
+	// The chart is drawn when it comes near the screen, as a person scrolls to it.
+	await page.getByRole('figure').scrollIntoViewIfNeeded();
 	await expect(chart).toBeVisible();
 	await expect(page.getByRole('table', { name: 'Nach Orten' }).getByRole('rowheader')).toHaveCount(
 		3
@@ -402,6 +404,7 @@ test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA viol
 	await check('an attendance list');
 
 	await page.goto(report);
+	await page.getByRole('figure').scrollIntoViewIfNeeded();
 	await expect(chart).toBeVisible();
 	await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
 	const overflow = await page.evaluate(

@@ -112,6 +112,8 @@ test('a coordinator filters by quarter and place, sees the chart and the table, 
 
 	// Observable Plot names its svg with aria-label; Chromium gives an svg the role img.
 	const chart = page.getByRole('img', { name: 'Teilnahmen und Lernende nach Monaten' });
+	// Drawn when it comes near the screen, as the coordinator scrolls down to it.
+	await page.getByRole('figure').scrollIntoViewIfNeeded();
 	await expect(chart).toBeVisible();
 	expect(await chart.evaluate((el) => el.tagName.toLowerCase())).toBe('svg');
 	await expect(chart).toHaveAttribute('aria-description', /Balken zeigen die Teilnahmen/);
@@ -333,9 +335,9 @@ test('an admin answers a learner’s request: finds her, downloads her data, era
 
 	await page.getByRole('navigation').getByRole('link', { name: 'Datenschutz' }).click();
 	await page.getByLabel('Aufbewahren für (Monate)').fill('abc');
-	await page.getByRole('button', { name: 'Speichern' }).click();
+	await page.getByRole('button', { name: 'Speichern', exact: true }).click();
 	await expect(page.getByText('Bitte geben Sie eine ganze Zahl von 0 bis 120 ein.')).toBeVisible();
 	await page.getByLabel('Aufbewahren für (Monate)').fill('18');
-	await page.getByRole('button', { name: 'Speichern' }).click();
+	await page.getByRole('button', { name: 'Speichern', exact: true }).click();
 	await expect(page.getByText('Gespeichert: 18 Monate.')).toBeVisible();
 });

@@ -13,7 +13,7 @@ import { getLearner } from '../db/learners';
 import type { CourseRecord, LearnerRecord } from '../db/records';
 import { AppUpdates } from '../pwa/updates.svelte';
 import { Syncer } from '../sync/syncer.svelte';
-import { afterFirstPaint } from './after-paint';
+import { afterPageSettles } from './page-settled';
 import { isLanguage, pickLanguage, type LanguageCode } from '../../i18n/languages';
 import { locale, setLanguage } from '../../i18n/index.svelte';
 import { DEFAULT_CITY, type CityDressing } from '../../domain/city';
@@ -71,13 +71,14 @@ export class AppState {
 		}
 		this.status = 'ready';
 		// The courses on the tablet show at once. The office (its course index, the sync) and the
-		// service worker are asked only after that first paint: a slow or dead network never holds
-		// the learner's page, and their downloads do not compete with the app's own loading.
+		// service worker are asked only once the page has painted and settled: a slow or dead
+		// network never holds the learner's page, and their downloads do not compete with it.
 		await this.#showCourses();
 		this.syncer = new Syncer(this.db, this.device);
 		// A course published or withdrawn in the office arrives with the next sync.
 		this.syncer.onNewCourses = () => this.loadCourses();
-		await afterFirstPaint();
+		// A first start has nothing to show yet: then the courses are fetched at once.
+		if (this.courses.length > 0) await afterPageSettles();
 		void this.updates.register().catch(() => undefined);
 		void this.syncer.start().catch(() => undefined);
 		await this.loadCourses();
