@@ -7,6 +7,7 @@
  */
 import { json, text, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { applyRetention } from '$lib/server/privacy/erase';
+import { purgeAuditLog } from '$lib/server/privacy/audit-retention';
 import { purgeSecurityData } from '$lib/server/privacy/security-data';
 import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
@@ -33,7 +34,8 @@ export const init: ServerInit = async () => {
 		});
 	}
 	// Personal data of learners inactive past the retention period is erased at start and daily,
-	// and so are lockouts, staff sessions and enrolment codes that are over.
+	// and so are lockouts, staff sessions and enrolment codes that are over, and audit log
+	// entries older than the audit log's period.
 	const retention = async () => {
 		const erased = await applyRetention(started.db).catch((error: unknown) => {
 			log.error('retention failed', { error: String(error) });
@@ -45,6 +47,11 @@ export const init: ServerInit = async () => {
 			return null;
 		});
 		if (purged) log.info('security data that is over deleted', { ...purged });
+		const removed = await purgeAuditLog(started.db).catch((error: unknown) => {
+			log.error('clean-up of the audit log failed', { error: String(error) });
+			return 0;
+		});
+		if (removed > 0) log.info('audit log entries past their period deleted', { removed });
 	};
 	void retention();
 	const daily = setInterval(() => void retention(), 24 * 60 * 60 * 1000);

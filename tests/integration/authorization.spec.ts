@@ -53,6 +53,8 @@ const MATRIX = `
 | POST /office/staff?/create                | OK    | NO          | NO        | IN     | IN      | IN     | IN       |
 | POST /office/staff?/update                | OK    | NO          | NO        | IN     | IN      | IN     | IN       |
 | POST /office/staff?/reset                 | OK    | NO          | NO        | IN     | IN      | IN     | IN       |
+| POST /office/staff?/delete                | OK    | NO          | NO        | IN     | IN      | IN     | IN       |
+| POST /office/privacy?/saveAudit           | OK    | NO          | NO        | IN     | IN      | IN     | IN       |
 | POST /office/account?/password wrong      | BAD   | BAD         | BAD       | IN     | IN      | IN     | IN       |
 | POST /office/setup again                  | BAD   | BAD         | BAD       | BAD    | BAD     | BAD    | BAD      |
 | POST /office/sign-in wrong password       | BAD   | BAD         | BAD       | BAD    | BAD     | BAD    | BAD      |
@@ -266,6 +268,7 @@ interface World {
 	volunteer: { id: string; email: string; password: string };
 	coordinator: { email: string; password: string };
 	spareStaffId: string;
+	leavingStaffId: string;
 	tabletB: Device;
 	card: string;
 	learnerA: string;
@@ -401,6 +404,7 @@ async function seed(
 	const volunteerId = await addStaff(volunteer.email, 'volunteer', [placeA]);
 	await addStaff(coordinator.email, 'coordinator', []);
 	const spareStaffId = await addStaff('spare@stadt.example', 'volunteer', [placeB]);
+	const leavingStaffId = await addStaff('leaving@stadt.example', 'volunteer', [placeB]);
 	const volunteerActor = await firstSignIn('volunteer', volunteer.email, volunteer.password);
 	const coordinatorActor = await firstSignIn(
 		'coordinator',
@@ -498,6 +502,7 @@ async function seed(
 		volunteer: { id: volunteerId, ...volunteer },
 		coordinator,
 		spareStaffId,
+		leavingStaffId,
 		tabletB,
 		card,
 		learnerA,
@@ -565,6 +570,10 @@ const ENDPOINTS: Record<string, (w: World, as: Actor) => Promise<Answer>> = {
 		}),
 	'POST /office/staff?/reset': (w, as) =>
 		w.client.action(as, '/office/staff?/reset', { id: w.spareStaffId }),
+	'POST /office/staff?/delete': (w, as) =>
+		w.client.action(as, '/office/staff?/delete', { id: w.leavingStaffId }),
+	'POST /office/privacy?/saveAudit': (w, as) =>
+		w.client.action(as, '/office/privacy?/saveAudit', { auditMonths: '24' }),
 	'POST /office/account?/password wrong': (w, as) =>
 		w.client.action(as, '/office/account?/password', {
 			current: 'not the password',

@@ -1,5 +1,5 @@
-/** Dates and times on office pages, in the language the page is shown in. */
-import { locale } from '$lib/i18n/index.svelte';
+/** Dates, times and staff names on office pages, in the language the page is shown in. */
+import { locale, t } from '$lib/i18n/index.svelte';
 
 export function dateTime(iso: string | null | undefined): string {
 	if (!iso) return '–';
@@ -11,4 +11,14 @@ export function dateTime(iso: string | null | undefined): string {
 
 export function timeOfDay(iso: string): string {
 	return new Intl.DateTimeFormat(locale.current, { timeStyle: 'short' }).format(new Date(iso));
+}
+
+/**
+ * A staff member's name as office pages show it. A deleted account keeps its id but has an
+ * empty name: it says so rather than leaving a blank. No one at all (the system, an unknown
+ * id) is a dash.
+ */
+export function staffName(name: string | null | undefined): string {
+	if (name === null || name === undefined) return '–';
+	return name === '' ? t('office:staff.deletedAccount') : name;
 }

@@ -1,6 +1,7 @@
 /**
  * Staff accounts: the first administrator, sign-in with lockout, password change and reset,
- * and the admin's list of people with their role and places. Every change is audited.
+ * deletion, and the admin's list of people with their role and places. Every change is
+ * audited.
  */
 import { v7 as uuid } from 'uuid';
 import type { OfficeDatabase } from '../db/connection';
@@ -13,6 +14,12 @@ import { LIMITS, clear, countFailure, lockedUntil } from './rate-limit';
 import { createSession, endAllSessions } from './sessions';
 import { newCode } from './tokens';
 import { formatCode } from '../../domain/auth/codes';
+import {
+	UNUSABLE_PASSWORD_HASH,
+	deletedEmail,
+	deletionRefusal,
+	type DeletionRefusal
+} from '../../domain/auth/staff-deletion';
 
 export interface StaffInput {
 	email: string;
@@ -138,6 +145,8 @@ export async function updateStaff(
 		.where('id', '=', staffId)
 		.executeTakeFirst();
 	if (!current) return problem('office:staff.notFound');
+	// A deleted account has no name or address to edit, and is never enabled again.
+	if (current.deleted_at) return problem('office:staff.alreadyDeleted');
 	const invalid = await checkStaffInput(office, input, staffId);
 	if (invalid) return invalid;
 	// The last admin cannot lock everyone out of the office.
@@ -219,11 +228,12 @@ export async function signIn(
 	}
 	const row = await office.db
 		.selectFrom('staff')
-		.select(['id', 'password_hash', 'disabled_at', 'must_change_password'])
+		.select(['id', 'password_hash', 'disabled_at', 'deleted_at', 'must_change_password'])
 		.where('email', '=', email)
 		.executeTakeFirst();
 	const valid = await verifyPassword(row?.password_hash ?? null, input.password.slice(0, 1000));
-	if (!row || !valid || row.disabled_at) {
+	// A deleted account is also disabled, and its password can never match: checked all the same.
+	if (!row || !valid || row.disabled_at || row.deleted_at) {
 		await countFailure(office, accountKey, LIMITS.loginAccount, now);
 		await countFailure(office, addressKey, LIMITS.loginAddress, now);
 		const lockedNow =
@@ -234,7 +244,9 @@ export async function signIn(
 			staffId: row?.id ?? null,
 			target: email,
 			deviceId: input.deviceId,
-			details: { reason: row?.disabled_at ? 'disabled' : 'wrong-password' }
+			details: {
+				reason: row?.deleted_at ? 'deleted' : row?.disabled_at ? 'disabled' : 'wrong-password'
+			}
 		});
 		// The try that causes the lock already says so.
 		if (lockedNow) return { ok: false, problem: 'office:signIn.locked', until: lockedNow };
@@ -304,10 +316,11 @@ export async function resetPassword(
 ): Promise<Outcome<{ temporaryPassword: string }>> {
 	const exists = await office.db
 		.selectFrom('staff')
-		.select(['id', 'email'])
+		.select(['id', 'email', 'deleted_at'])
 		.where('id', '=', staffId)
 		.executeTakeFirst();
 	if (!exists) return problem('office:staff.notFound');
+	if (exists.deleted_at) return problem('office:staff.alreadyDeleted');
 	// A reset ends every session of the person: one's own would end before the password is read.
 	if (actor.staffId === staffId) return problem('office:staff.selfReset');
 	// Read aloud or copied from a note: letters that cannot be mistaken for one another.
@@ -348,7 +361,13 @@ export interface StaffListItem {
 
 export async function listStaff({ db }: OfficeDatabase): Promise<StaffListItem[]> {
 	const [people, links] = await Promise.all([
-		db.selectFrom('staff').selectAll().orderBy('display_name').execute(),
+		// Deleted accounts have no name left to show, and nothing about them can be changed.
+		db
+			.selectFrom('staff')
+			.selectAll()
+			.where('deleted_at', 'is', null)
+			.orderBy('display_name')
+			.execute(),
 		db.selectFrom('staff_locations').selectAll().execute()
 	]);
 	return people.map((p) => ({
@@ -360,4 +379,125 @@ export async function listStaff({ db }: OfficeDatabase): Promise<StaffListItem[]
 		disabled: p.disabled_at !== null,
 		mustChangePassword: p.must_change_password === 1
 	}));
+}
+
+/** The staff assigned to a place, by name, as a tablet shows them: none disabled or deleted. */
+export async function colleaguesAt(
+	{ db }: OfficeDatabase,
+	locationId: string
+): Promise<{ id: string; name: string }[]> {
+	return db
+		.selectFrom('staff')
+		.innerJoin('staff_locations', 'staff_locations.staff_id', 'staff.id')
+		.select(['staff.id as id', 'staff.display_name as name'])
+		.where('staff_locations.location_id', '=', locationId)
+		.where('staff.disabled_at', 'is', null)
+		.where('staff.deleted_at', 'is', null)
+		.orderBy('staff.display_name')
+		.execute();
+}
+
+const DELETION_PROBLEMS: Record<DeletionRefusal, string> = {
+	'not-found': 'office:staff.notFound',
+	'already-deleted': 'office:staff.alreadyDeleted',
+	self: 'office:staff.selfDelete',
+	'last-admin': 'office:staff.lastAdmin'
+};
+
+/**
+ * Deletes a staff account: what names the person or lets them in goes (name, e-mail address,
+ * password, places, sessions, a lockout counter under their address, their address in refused
+ * sign-ins of the audit log); the id stays, disabled for good, so the sessions they ran, the
+ * marks they set, the report figures and the audit log still add up. Refusals are audited too.
+ */
+export async function deleteStaff(
+	office: OfficeDatabase,
+	staffId: string,
+	actor: { staffId: string; deviceId?: string | null },
+	now = new Date()
+): Promise<Outcome> {
+	const postgres = office.dialect === 'postgres';
+	const refusal = await office.db.transaction().execute(async (tx) => {
+		// On PostgreSQL the active admins are locked first, always in the same order, then the
+		// target: two admins deleting each other at once wait for one another instead of both
+		// passing the check (or deadlocking), and the second sees that the first is gone.
+		const admins = await tx
+			.selectFrom('staff')
+			.select('id')
+			.where('role', '=', 'admin')
+			.where('disabled_at', 'is', null)
+			.orderBy('id')
+			.$if(postgres, (q) => q.forUpdate())
+			.execute();
+		const target = await tx
+			.selectFrom('staff')
+			.select(['id', 'email', 'role', 'disabled_at', 'deleted_at'])
+			.where('id', '=', staffId)
+			.$if(postgres, (q) => q.forUpdate())
+			.executeTakeFirst();
+		const refused = deletionRefusal({
+			actorId: actor.staffId,
+			target: target
+				? {
+						id: target.id,
+						role: target.role,
+						disabled: target.disabled_at !== null,
+						deleted: target.deleted_at !== null
+					}
+				: null,
+			activeAdmins: admins.length
+		});
+		if (refused || !target) return refused ?? 'not-found';
+		const at = now.toISOString();
+		const placeholder = deletedEmail(staffId);
+		await tx
+			.updateTable('staff')
+			.set({
+				display_name: '',
+				email: placeholder,
+				password_hash: UNUSABLE_PASSWORD_HASH,
+				must_change_password: 0,
+				disabled_at: target.disabled_at ?? at,
+				deleted_at: at
+			})
+			.where('id', '=', staffId)
+			.execute();
+		await tx.deleteFrom('staff_locations').where('staff_id', '=', staffId).execute();
+		await endAllSessions(tx, staffId);
+		await tx.deleteFrom('rate_limits').where('key', '=', `login:account:${target.email}`).execute();
+		// A refused sign-in records the address typed; the entry keeps the person's id instead.
+		await tx
+			.updateTable('audit_log')
+			.set({ target: placeholder })
+			.where('target', '=', target.email)
+			.execute();
+		await audit(
+			tx,
+			{
+				action: 'staff.delete',
+				staffId: actor.staffId,
+				deviceId: actor.deviceId,
+				target: staffId,
+				details: { role: target.role }
+			},
+			now
+		);
+		return null;
+	});
+	if (refusal) {
+		await audit(
+			office.db,
+			{
+				action: 'staff.delete',
+				outcome: 'denied',
+				staffId: actor.staffId,
+				deviceId: actor.deviceId,
+				target: staffId,
+				details: { reason: refusal }
+			},
+			now
+		);
+		return problem(DELETION_PROBLEMS[refusal]);
+	}
+	return ok(undefined);
 }

@@ -143,6 +143,11 @@ export interface StaffTable {
 	created_at: string;
 	password_changed_at: string;
 	disabled_at: string | null;
+	/**
+	 * When the account was deleted: the name is empty, the e-mail a placeholder, the password
+	 * unusable, and `disabled_at` is set for good. The id stays for what refers to it.
+	 */
+	deleted_at: string | null;
 }
 
 export interface StaffLocationsTable {

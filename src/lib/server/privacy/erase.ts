@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { audit } from '../auth/audit';
+import { monthsBefore } from '../../domain/privacy/retention';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -104,8 +105,7 @@ export async function learnersPastRetention(
 	months: number,
 	now = new Date()
 ): Promise<string[]> {
-	const cutoff = new Date(now);
-	cutoff.setMonth(cutoff.getMonth() - months);
+	const cutoff = monthsBefore(now, months);
 	const iso = cutoff.toISOString();
 	const date = iso.slice(0, 10);
 	const stamp = String(cutoff.getTime()).padStart(15, '0');

@@ -1,6 +1,12 @@
 import { requireStaff } from '$lib/server/auth/guard';
 import { listLocations } from '$lib/server/auth/locations';
-import { createStaff, listStaff, resetPassword, updateStaff } from '$lib/server/auth/staff';
+import {
+	createStaff,
+	deleteStaff,
+	listStaff,
+	resetPassword,
+	updateStaff
+} from '$lib/server/auth/staff';
 import { field, fields, refused } from '$lib/server/forms';
 import { office } from '$lib/server/office';
 import type { Actions, PageServerLoad } from './$types';
@@ -47,5 +53,11 @@ export const actions = {
 		const id = field(data, 'id', 60);
 		const done = await resetPassword(await office(), id, { staffId: staff.id });
 		return done.ok ? { reset: id, temporaryPassword: done.value.temporaryPassword } : refused(done);
+	},
+	delete: async (event) => {
+		const staff = requireStaff(event, 'staff.manage');
+		const id = field(await event.request.formData(), 'id', 60);
+		const done = await deleteStaff(await office(), id, { staffId: staff.id });
+		return done.ok ? { deleted: id } : refused(done);
 	}
 } satisfies Actions;

@@ -8,6 +8,7 @@ import { sessionTables } from './004-sessions';
 import { reportingTables } from './005-reporting';
 import { reportFacts } from './006-report-facts';
 import { courseReleases } from './007-course-releases';
+import { staffDeletion } from './008-staff-deletion';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
@@ -17,6 +18,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 		'004-sessions': sessionTables(),
 		'005-reporting': reportingTables(),
 		'006-report-facts': reportFacts(dialect),
-		'007-course-releases': courseReleases()
+		'007-course-releases': courseReleases(),
+		'008-staff-deletion': staffDeletion()
 	};
 }

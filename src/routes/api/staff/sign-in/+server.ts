@@ -7,7 +7,7 @@ import { problemResponse, readJson } from '$lib/server/api';
 import { authenticateDevice, bearer } from '$lib/server/auth/devices';
 import { audit } from '$lib/server/auth/audit';
 import { problem } from '$lib/server/auth/outcome';
-import { signIn } from '$lib/server/auth/staff';
+import { colleaguesAt, signIn } from '$lib/server/auth/staff';
 import { office } from '$lib/server/office';
 import { inScope, type Role } from '$lib/domain/auth/roles';
 import { StaffSignInRequest, type StaffSignInResponse } from '$lib/sync/accounts';
@@ -68,14 +68,7 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 		locationId
 	});
 	// The place's volunteers, by name, so a session can say who runs it even offline.
-	const colleagues = await db.db
-		.selectFrom('staff')
-		.innerJoin('staff_locations', 'staff_locations.staff_id', 'staff.id')
-		.select(['staff.id as id', 'staff.display_name as name'])
-		.where('staff_locations.location_id', '=', locationId)
-		.where('staff.disabled_at', 'is', null)
-		.orderBy('staff.display_name')
-		.execute();
+	const colleagues = await colleaguesAt(db, locationId);
 	return json({
 		staff: { id: row.id, name: row.display_name, email: row.email, role: row.role as Role },
 		location,
