@@ -24,8 +24,8 @@ export default defineConfig({
 	},
 	projects: [
 		{ name: 'app', testIgnore: /update\.spec\.ts/ },
-		// The update test runs after all others, alone: on a busy machine the reload into a new
-		// version sometimes never gets its page (tests/e2e/update.spec.ts says what is known).
+		// The update tests run after all others, alone: when a service worker may switch depends
+		// on the browser's load, and a test must not pass or fail by what ran beside it.
 		{ name: 'update', testMatch: /update\.spec\.ts/, dependencies: ['app'] }
 	]
 });

@@ -2,27 +2,37 @@
  * Service worker registration and updates through workbox-window. A new version waits until
  * the learner chooses to use it, and the choice is offered only between lessons: nothing
  * ever reloads a page by itself.
+ *
+ * Applying it tells the new version to take over and reloads once it has. A browser may hold
+ * that switch while the page that uses the old version stays open (seen in Chromium on a page
+ * that had been open a while), so after a few seconds the page reloads anyway: that navigation
+ * is what lets the switch finish. The request is repeated while the new version still waits,
+ * since a request that reaches it while the browser restarts the old one can be dropped.
  */
 import { Workbox } from 'workbox-window';
 import { dev } from '$app/environment';
 
-const FALLBACK_RELOAD_MS = 3000;
+const ASK_AGAIN_MS = 500;
+const RELOAD_ANYWAY_MS = 3000;
+
+export type UpdateState = 'none' | 'waiting' | 'applying';
 
 export class AppUpdates {
-	waiting = $state(false);
+	state = $state<UpdateState>('none');
 	controlled = $state(false);
 	#workbox: Workbox | null = null;
-	#applying = false;
 	#reloading = false;
 
 	async register(): Promise<void> {
 		if (!('serviceWorker' in navigator)) return;
 		const workbox = new Workbox('/service-worker.js', { type: dev ? 'module' : 'classic' });
-		workbox.addEventListener('waiting', () => (this.waiting = true));
+		workbox.addEventListener('waiting', () => {
+			if (this.state === 'none') this.state = 'waiting';
+		});
 		workbox.addEventListener('controlling', () => {
 			this.controlled = true;
 			// Only a reload the learner asked for: other tabs take the new version on their next visit.
-			if (this.#applying) this.#reloadOnce();
+			if (this.state === 'applying') this.#reloadOnce();
 		});
 		this.controlled = !!navigator.serviceWorker.controller;
 		this.#workbox = workbox;
@@ -35,19 +45,24 @@ export class AppUpdates {
 	}
 
 	async apply(): Promise<void> {
-		if (!this.#workbox || !this.waiting) return;
-		this.#applying = true;
-		// Listen to the browser too: workbox-window may treat a version found by the browser's
-		// own update check as "external" and then not report it taking control.
+		const next = (await navigator.serviceWorker.getRegistration())?.waiting;
+		if (this.state !== 'waiting' || !next) return;
+		this.state = 'applying';
+		// workbox-window may treat a version found by the browser's own update check as
+		// "external" and then not report it taking control: listen to the browser too.
 		navigator.serviceWorker.addEventListener('controllerchange', () => this.#reloadOnce(), {
 			once: true
 		});
-		this.#workbox.messageSkipWaiting();
-		const registration = await navigator.serviceWorker.getRegistration();
-		registration?.waiting?.postMessage({ type: 'SKIP_WAITING' });
-		// The learner asked for it: if the browser is slow to hand over, reload anyway; the new
-		// version (told to skip waiting) takes over on that navigation.
-		setTimeout(() => this.#reloadOnce(), FALLBACK_RELOAD_MS);
+		const started = Date.now();
+		while (!this.#reloading) {
+			if (next.state === 'activated') return this.#reloadOnce();
+			// Replaced by a newer version meanwhile, or taking too long: the reload finds what is there.
+			if (next.state === 'redundant' || Date.now() - started >= RELOAD_ANYWAY_MS) {
+				return this.#reloadOnce();
+			}
+			if (next.state === 'installed') next.postMessage({ type: 'SKIP_WAITING' });
+			await new Promise((resolve) => setTimeout(resolve, ASK_AGAIN_MS));
+		}
 	}
 
 	#reloadOnce(): void {
