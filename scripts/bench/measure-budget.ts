@@ -31,9 +31,12 @@ export const BUDGETS = {
 	 * Raised again in session 5 (112.6 and 123.7 KB): courses published in the office and the
 	 * city's dressing (index, placeholders, coat of arms), the file-upload practice, and the
 	 * new office routes in the client's route table (+0.3 KB in the entry).
+	 * Raised by 0.5 KB each in session 7 (113.0 and 124.1 KB): applying an update asks the new
+	 * version until it is active and says so on its button, network work waits until the page
+	 * has settled, and the course list is read one record a course (each a fix of a real fault).
 	 */
-	homeScripts: 113 * KB,
-	lessonScripts: 124 * KB,
+	homeScripts: 113.5 * KB,
+	lessonScripts: 124.5 * KB,
 	/** Every precached file, uncompressed, as it is stored in the Cache Storage. */
 	precache: 15 * MB
 };

@@ -20,7 +20,6 @@ export type UpdateState = 'none' | 'waiting' | 'applying';
 export class AppUpdates {
 	state = $state<UpdateState>('none');
 	controlled = $state(false);
-	#workbox: Workbox | null = null;
 	#reloading = false;
 
 	async register(): Promise<void> {
@@ -35,25 +34,16 @@ export class AppUpdates {
 			if (this.state === 'applying') this.#reloadOnce();
 		});
 		this.controlled = !!navigator.serviceWorker.controller;
-		this.#workbox = workbox;
 		await workbox.register();
-	}
-
-	/** Looks for a new version now (the browser also looks on each navigation). */
-	async check(): Promise<void> {
-		await this.#workbox?.update();
 	}
 
 	async apply(): Promise<void> {
 		const next = (await navigator.serviceWorker.getRegistration())?.waiting;
 		if (this.state !== 'waiting' || !next) return;
 		this.state = 'applying';
-		// workbox-window may treat a version found by the browser's own update check as
-		// "external" and then not report it taking control: listen to the browser too.
-		navigator.serviceWorker.addEventListener('controllerchange', () => this.#reloadOnce(), {
-			once: true
-		});
 		const started = Date.now();
+		// The version's own state is watched, not only workbox-window's events: a version the
+		// browser found by itself may count as "external" there and never be reported.
 		while (!this.#reloading) {
 			if (next.state === 'activated') return this.#reloadOnce();
 			// Replaced by a newer version meanwhile, or taking too long: the reload finds what is there.
