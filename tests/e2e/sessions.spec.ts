@@ -286,7 +286,16 @@ test('a call for help reaches the volunteer, from the same tablet and from anoth
 	await createProfile(volunteer, 'Erna');
 	await volunteer.getByRole('button', { name: 'Person wechseln' }).click();
 	await openVolunteerMode(volunteer, 'vera@example.org', 'ein-langes-passwort');
-	await planSession(volunteer, { title: 'Dienstagsrunde', course: 'Das Tablet kennenlernen' });
+	// A call counts from the session's start: the session runs now, whatever the hour the test
+	// runs at (at 10:00 every day it failed in the night).
+	const hour = new Date().getHours();
+	const at = (h: number) => `${String(h).padStart(2, '0')}:00`;
+	await planSession(volunteer, {
+		title: 'Dienstagsrunde',
+		course: 'Das Tablet kennenlernen',
+		start: at(Math.max(0, hour - 1)),
+		end: hour < 23 ? at(hour + 1) : '23:59'
+	});
 	await volunteer.getByRole('button', { name: 'Person anmelden' }).click();
 	await volunteer.getByRole('button', { name: 'Erna anmelden' }).click();
 	await volunteer

@@ -45,7 +45,15 @@ export function today(): string {
 
 export async function planSession(
 	page: Page,
-	input: { title: string; course: string; date?: string; weeks?: number; capacity?: number },
+	input: {
+		title: string;
+		course: string;
+		date?: string;
+		start?: string;
+		end?: string;
+		weeks?: number;
+		capacity?: number;
+	},
 	lang = 'de'
 ): Promise<void> {
 	const t = words(lang, 'sessions');
@@ -54,8 +62,8 @@ export async function planSession(
 	await field('form.title').fill(input.title);
 	await page.getByRole('checkbox', { name: input.course, exact: true }).check();
 	await field('form.date').fill(input.date ?? today());
-	await field('form.start').fill('10:00');
-	await field('form.end').fill('11:30');
+	await field('form.start').fill(input.start ?? '10:00');
+	await field('form.end').fill(input.end ?? '11:30');
 	await field('form.room').fill('Lesesaal');
 	await field('form.capacity').fill(String(input.capacity ?? 12));
 	await field('form.weeks').fill(String(input.weeks ?? 1));
