@@ -4,9 +4,9 @@
  * ever reloads a page by itself.
  *
  * Applying it tells the new version to take over and reloads once it has. A browser may hold
- * that switch while the page that uses the old version stays open (seen in Chromium on a page
- * that had been open a while), so after a few seconds the page reloads anyway: that navigation
- * is what lets the switch finish. The request is repeated while the new version still waits,
+ * that switch while the page that uses the old version stays open (seen in Chromium without
+ * DevTools attached; with them it switched at once), so after a few seconds the page reloads
+ * anyway: that navigation is what lets the switch finish. The request is repeated while the new version still waits,
  * since a request that reaches it while the browser restarts the old one can be dropped.
  */
 import { Workbox } from 'workbox-window';
