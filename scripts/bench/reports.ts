@@ -462,20 +462,17 @@ const STATEMENT_NAMES: Record<string, string> = {
 	'training_sessions + attendance, grouped': 'held sessions with the number who came',
 	staff: 'staff names',
 	fact_places: 'the places asked for, by number',
-	session_months: 'sessions, hours and volunteer hours per place and month',
-	volunteer_months: 'volunteers of each row',
-	'attendance_months + attendance_facts + first_attendance':
-		'attendances, learners, new and returning (whole months and broken ones)',
-	'attendance_course_months + attendance_facts + session_courses + first_attendance':
-		'attendances, learners, new and returning per course',
-	'attendance_course_months + first_attendance':
-		'attendances, learners, new and returning per course (whole months)',
-	'attendance_months + first_attendance': 'attendances, learners, new and returning (whole months)',
-	lesson_completions: 'lessons completed (distinct learner-lessons)',
+	session_months: 'sessions, hours and volunteer hours per group (whole months)',
+	volunteer_months: 'volunteers of each group (whole months)',
+	training_sessions: 'sessions of the broken months',
+	visit_cells: 'who came how often (whole months, packed cells)',
+	first_cells: 'first attendances by month (packed cells)',
+	attendance_facts: 'who came how often (days of broken months)',
+	'attendance_facts + session_courses': 'who came how often per course (days of broken months)',
+	lesson_cells: 'lessons completed (whole months, packed cells)',
+	lesson_completions: 'lessons completed (days of broken months)',
 	lesson_firsts: 'courses completed (one statement per course)',
-	'fact_learners + learners + attendance_months + attendance_facts':
-		'learners by consented attributes',
-	'fact_learners + learners + attendance_months': 'learners by consented attributes'
+	'learners + fact_learners': 'learners by consented attributes'
 };
 
 /** The tables a statement written as SQL text reads, in order, each once. */

@@ -285,6 +285,25 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
 		expect(await buildReport(db.reader, parsed.filter!)).toEqual(Q1_CO_REPORT);
 	});
 
+	it('counts a range that starts and ends inside months to the day, new from its first day', async () => {
+		// 2026-01-14 … 2026-03-04: January and March are broken months, counted day by day from
+		// the facts; February is whole, counted from the cells.
+		const report = await buildReport(db.reader, {
+			...Q1,
+			period: { from: '2026-01-14', to: '2026-03-04' }
+		});
+		// s1 s6 s2 s8 s3: 1.5 + 1 + 2 + 1 + 1 = 6.5 h; vera walter xaver, 3 + 1 + 2 + 1 + 1 = 8;
+		// 5 + 4 + 3 + 0 + 2 = 14 attendances by 11 learners; new, first ever on or after the
+		// 14th: carla dana emil lena (on that very day), fatma gerd ilse jonas = 8; returning anna
+		// bernd hans (came before), carla emil (came twice) = 5; lessons anna 1, carla 4, gerd 4
+		// (January's days), jonas 1 (February), bernd 1 (4 March) = 11; courses carla, jonas.
+		expect(report.total).toEqual(
+			row('total', [5, 6.5, 3, 8], [c(14), c(11), c(8), c(5), c(11), small])
+		);
+		// Nothing happened in January before the 14th: its days give what its cells give.
+		expect(report.byMonth[0]).toEqual(Q1_REPORT.byMonth[0]);
+	});
+
 	it('gives zeros for a period with nothing in it, and a CSV with the header and total only', async () => {
 		const report = await buildReport(db.reader, EMPTY_PERIOD);
 		expect(report).toEqual(EMPTY_REPORT);

@@ -117,6 +117,18 @@ describe.each(['sqlite', 'postgres'] as const)('upgrading on %s', (dialect) => {
 			expect(await checkDatabase(config)).toEqual(
 				expect.arrayContaining([{ check: 'migrations', ok: true, detail: 'current' }])
 			);
+
+			// The previous release's attendance is in the report facts the migrations made (that
+			// release's rows were written without facts, as before migration 006).
+			const after = openDatabase(config);
+			try {
+				const cells = await after.db.selectFrom('visit_cells').select('course_id').execute();
+				expect(cells.map((c) => c.course_id)).toContain('');
+				const firsts = await after.db.selectFrom('first_cells').select('month').execute();
+				expect(firsts).toHaveLength(1);
+			} finally {
+				await after.close();
+			}
 		}
 	);
 });

@@ -326,21 +326,27 @@ export interface SessionCoursesTable {
 	course_id: string;
 }
 
-/** A learner's attendances at one place in one month. */
-export interface AttendanceMonthsTable {
+/** Who came how often to a place in a month, packed (server/reports/cells.ts). */
+export interface VisitCellsTable {
 	month: number;
 	location_no: number;
-	learner_no: number;
-	visits: number;
+	/** '' for all sessions, else a course. */
+	course_id: string;
+	learners: Uint8Array;
 }
 
-/** The same per course: attendances at sessions about that course. */
-export interface AttendanceCourseMonthsTable {
+/** The lessons learners completed at a place in a month, per course, packed. */
+export interface LessonCellsTable {
 	month: number;
-	course_id: string;
 	location_no: number;
-	learner_no: number;
-	visits: number;
+	course_id: string;
+	learners: Uint8Array;
+}
+
+/** The learners whose first attendance falls in a month, packed with its day. */
+export interface FirstCellsTable {
+	month: number;
+	learners: Uint8Array;
 }
 
 /** Every lesson-completed event, with the local day and the place it counts for. */
@@ -422,8 +428,9 @@ export interface Database {
 	attendance_facts: AttendanceFactsTable;
 	first_attendance: FirstAttendanceTable;
 	session_courses: SessionCoursesTable;
-	attendance_months: AttendanceMonthsTable;
-	attendance_course_months: AttendanceCourseMonthsTable;
+	visit_cells: VisitCellsTable;
+	first_cells: FirstCellsTable;
+	lesson_cells: LessonCellsTable;
 	lesson_completions: LessonCompletionsTable;
 	lesson_firsts: LessonFirstsTable;
 	course_releases: CourseReleasesTable;

@@ -3,25 +3,26 @@
  * (`facts.ts`), grouped in total, by place, by month or by course. Both engines run the same
  * statements; counts come back as numbers (PostgreSQL sends `bigint` as text).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { splitByMonths, type Period } from '../../domain/reports/period';
+import {
+	cellsOf,
+	countLessons,
+	countVisits,
+	dayNumber,
+	type Cell,
+	type VisitCount
+} from '../../domain/reports/cells';
 import type { Database } from '../db/schema';
 import { courseCatalogue } from '../content/catalogue';
 import { monthNumber } from './facts';
 import type { ReportFilter } from './figures';
+import { unpackPairs } from './cells';
 import { nextDay, stampAt } from './stamps';
 
 type Db = Kysely<Database>;
 
 export type Grouping = 'total' | 'location' | 'month' | 'course';
-
-export interface VisitCount {
-	key: string;
-	attendances: number;
-	learners: number;
-	newLearners: number;
-	returningLearners: number;
-}
 
 /** The filter's places as numbered in the facts (a place without facts has none). */
 export interface Places {
@@ -62,138 +63,218 @@ export function atPlaces(places: Places, column: string) {
 export const monthKey = (no: number | string) =>
 	`${String(no).slice(0, 4)}-${String(no).slice(4, 6)}`;
 
-/**
- * One row per attendance count: (month, location_no, course_id, learner_no, visits) of the
- * held days of the period, at the filter's places and, when it names one, its course. With
- * `perCourse` each course of a session has its rows (for the table by course), otherwise
- * `course_id` is empty and a session counts once.
- */
-function visitRows(
-	filter: ReportFilter,
-	places: Places,
-	held: Period,
-	perCourse: boolean
-): RawBuilder<unknown> {
-	const byCourse = perCourse || filter.courseId !== null;
-	const course = filter.courseId === null ? sql`` : sql` and c.course_id = ${filter.courseId}`;
-	const split = splitByMonths(held);
-	const parts: RawBuilder<unknown>[] = [];
-	if (split.months) {
-		const first = monthNumber(split.months.first);
-		const last = monthNumber(split.months.last);
-		parts.push(
-			byCourse
-				? sql`select c.month, c.location_no, c.course_id, c.learner_no, c.visits
-					from attendance_course_months c
-					where c.month >= ${first} and c.month <= ${last}${atPlaces(places, 'c.location_no')}${course}`
-				: sql`select m.month, m.location_no, '' as course_id, m.learner_no, m.visits
-					from attendance_months m
-					where m.month >= ${first} and m.month <= ${last}${atPlaces(places, 'm.location_no')}`
-		);
-	}
-	if (split.days.length > 0) {
-		const days = sql.join(
-			split.days.map((d) => sql`(f.date >= ${d.from} and f.date <= ${d.to})`),
-			sql` or `
-		);
-		parts.push(
-			byCourse
-				? sql`select f.month, f.location_no, c.course_id, f.learner_no, 1 as visits
-					from attendance_facts f join session_courses c on c.session_id = f.session_id
-					where (${days})${atPlaces(places, 'f.location_no')}${course}`
-				: sql`select f.month, f.location_no, '' as course_id, f.learner_no, 1 as visits
-					from attendance_facts f
-					where (${days})${atPlaces(places, 'f.location_no')}`
-		);
-	}
-	return sql.join(parts, sql` union all `);
-}
+export type VisitGroupCount = VisitCount & { key: string };
 
-const GROUP_COLUMN: Record<Exclude<Grouping, 'total'>, string> = {
-	location: 'location_no',
-	month: 'month',
-	course: 'course_id'
-};
-
-/** A group's key as the report names it: place id, "YYYY-MM", course id or "total". */
-function keyOf(grouping: Grouping, places: Places, g: unknown): string {
-	if (grouping === 'location') return places.idOf.get(Number(g)) ?? '';
-	if (grouping === 'month') return monthKey(g as number);
-	return String(g);
+export interface VisitFigures {
+	groups: Record<Grouping, VisitGroupCount[]>;
+	/** The learner numbers of the report (for the attribute counts). */
+	learners: number[];
 }
 
 /**
- * Attendances, learners, new and returning learners per group. A learner is new in a group
- * when their first attendance ever falls on or after the group's first day (the month's for a
- * month, else the period's), returning when it falls before or they came twice in the group.
+ * Attendances, learners, new and returning learners in total, per place, month and course:
+ * the cells of the whole months and, for the broken months at the period's ends, cells made
+ * from the days' facts, counted in `domain/reports/cells.ts`. With a course filter that
+ * course's cells count everywhere.
  */
 export async function visitCounts(
 	db: Db,
 	filter: ReportFilter,
 	places: Places,
-	held: Period,
-	grouping: Grouping
-): Promise<VisitCount[]> {
-	const rows = visitRows(filter, places, held, grouping === 'course');
-	const column = grouping === 'total' ? null : sql.ref(`v.${GROUP_COLUMN[grouping]}`);
-	const perLearner = column
-		? sql`select ${column} as g, v.learner_no, sum(v.visits) as n from (${rows}) v group by ${column}, v.learner_no`
-		: sql`select 'total' as g, v.learner_no, sum(v.visits) as n from (${rows}) v group by v.learner_no`;
-	// New: first attended on or after the row's first day, which is the period's first day or,
-	// for a month row, that month's first day when later (months compare as numbers).
-	const fresh =
-		grouping === 'month'
-			? sql`fa.month >= p.g and fa.date >= ${held.from}`
-			: sql`fa.date >= ${held.from}`;
-	const result = await sql<{
-		g: unknown;
-		learners: number | string;
-		attendances: number | string;
-		fresh: number | string;
-		came_back: number | string;
-	}>`select p.g, count(*) as learners, sum(p.n) as attendances,
-			sum(case when ${fresh} then 1 else 0 end) as fresh,
-			sum(case when not (${fresh}) or p.n >= 2 then 1 else 0 end) as came_back
-		from (${perLearner}) p
-		join first_attendance fa on fa.learner_no = p.learner_no
-		group by p.g`.execute(db);
-	return result.rows.map((r) => ({
-		key: keyOf(grouping, places, r.g),
-		learners: Number(r.learners),
-		attendances: Number(r.attendances),
-		newLearners: Number(r.fresh),
-		returningLearners: Number(r.came_back)
-	}));
+	held: Period
+): Promise<VisitFigures> {
+	const [all, courses, firsts] = await Promise.all([
+		filter.courseId === null ? visitCells(db, filter, places, held, false) : null,
+		visitCells(db, filter, places, held, true),
+		firstDays(db, held)
+	]);
+	const cells = all ?? courses;
+	const fromDay = dayNumber(held.from);
+	const count = <K>(on: Cell[], groupOf: (c: Cell) => K, perMonth = false) =>
+		countVisits(on, groupOf, firsts, fromDay, perMonth);
+	const total = count(cells, () => 'total');
+	const keyed = <K>(counts: Map<K, VisitCount>, keyOf: (k: K) => string) =>
+		[...counts].map(([k, c]) => ({ ...c, key: keyOf(k) }));
+	return {
+		groups: {
+			total: keyed(total.counts, String),
+			location: keyed(count(cells, (c) => c.place).counts, (no) => places.idOf.get(no) ?? ''),
+			month: keyed(count(cells, (c) => c.month, true).counts, monthKey),
+			course: keyed(count(courses, (c) => c.course).counts, String)
+		},
+		learners: total.learners
+	};
 }
 
-/** Distinct learner-lessons completed in the period at the filter's places, per group. */
-export async function lessonCounts(
+/**
+ * The visit cells of the held period at the filter's places: for all sessions, or per course
+ * (only the filter's course when it names one). Whole months come packed from `visit_cells`, the
+ * days of broken months are counted from the facts.
+ */
+async function visitCells(
 	db: Db,
 	filter: ReportFilter,
 	places: Places,
-	grouping: Grouping
-): Promise<Map<string, number>> {
-	const key =
-		grouping === 'total'
-			? sql`'total'`
-			: grouping === 'month'
-				? sql`substr(l.day, 1, 7)`
-				: sql.ref(`l.${GROUP_COLUMN[grouping]}`);
+	held: Period,
+	perCourse: boolean
+): Promise<Cell[]> {
+	const split = splitByMonths(held);
+	const course = !perCourse
+		? sql` and course_id = ''`
+		: filter.courseId === null
+			? sql` and course_id <> ''`
+			: sql` and course_id = ${filter.courseId}`;
+	const months = split.months
+		? sql<{ month: number; location_no: number; course_id: string; learners: Uint8Array }>`
+				select month, location_no, course_id, learners from visit_cells
+				where month >= ${monthNumber(split.months.first)} and month <= ${monthNumber(split.months.last)}
+				${atPlaces(places, 'location_no')}${course}`.execute(db)
+		: null;
+	const days = split.days.length > 0 ? dayVisits(db, filter, places, split.days, perCourse) : [];
+	const packed = (await months)?.rows ?? [];
+	return [
+		...packed.map((r) => ({
+			month: Number(r.month),
+			place: Number(r.location_no),
+			course: r.course_id,
+			pairs: unpackPairs(r.learners)
+		})),
+		...(await days)
+	];
+}
+
+/** Cells of single days (the broken months at a period's ends), counted from the facts. */
+async function dayVisits(
+	db: Db,
+	filter: ReportFilter,
+	places: Places,
+	days: Period[],
+	perCourse: boolean
+): Promise<Cell[]> {
+	const within = sql.join(
+		days.map((d) => sql`(f.date >= ${d.from} and f.date <= ${d.to})`),
+		sql` or `
+	);
+	const course = filter.courseId === null ? sql`` : sql` and c.course_id = ${filter.courseId}`;
+	const { rows } = await (
+		perCourse
+			? sql<DayRow>`select f.month, f.location_no, c.course_id, f.learner_no, count(*) as visits
+				from attendance_facts f join session_courses c on c.session_id = f.session_id
+				where (${within})${atPlaces(places, 'f.location_no')}${course}
+				group by f.month, f.location_no, c.course_id, f.learner_no`
+			: sql<DayRow>`select f.month, f.location_no, '' as course_id, f.learner_no, count(*) as visits
+				from attendance_facts f
+				where (${within})${atPlaces(places, 'f.location_no')}
+				group by f.month, f.location_no, f.learner_no`
+	).execute(db);
+	return cellsOf(
+		rows.map((r) => ({
+			month: Number(r.month),
+			place: Number(r.location_no),
+			course: r.course_id,
+			pair: [Number(r.learner_no), Number(r.visits)]
+		}))
+	);
+}
+
+interface DayRow {
+	month: number;
+	location_no: number;
+	course_id: string;
+	learner_no: number;
+	visits: number | string;
+}
+
+/**
+ * Each learner's first attendance as yyyymmdd, for those whose first attendance falls in the
+ * held period's months (everyone else came first before it, or not at all: 0).
+ */
+async function firstDays(db: Db, held: Period): Promise<(learner: number) => number> {
+	const { rows } = await sql<{ learners: Uint8Array }>`
+		select learners from first_cells
+		where month >= ${monthNumber(held.from)} and month <= ${monthNumber(held.to)}`.execute(db);
+	const lists = rows.map((r) => unpackPairs(r.learners));
+	let top = 0;
+	for (const pairs of lists)
+		for (let i = 0; i < pairs.length; i += 2) top = Math.max(top, pairs[i]!);
+	const days = new Int32Array(top + 1);
+	for (const pairs of lists)
+		for (let i = 0; i < pairs.length; i += 2) days[pairs[i]!] = pairs[i + 1]!;
+	return (learner) => (learner <= top ? days[learner]! : 0);
+}
+
+/**
+ * Distinct learner-lessons completed in the period at the filter's places, in total, per place,
+ * month and course: the lesson cells of the whole months and, for the broken months, cells made
+ * from the days' completions.
+ */
+export async function lessonCounts(
+	db: Db,
+	filter: ReportFilter,
+	places: Places
+): Promise<Record<Grouping, Map<string, number>>> {
+	const split = splitByMonths(filter.period);
+	const course = filter.courseId === null ? sql`` : sql` and course_id = ${filter.courseId}`;
+	const months = split.months
+		? sql<{ month: number; location_no: number; course_id: string; learners: Uint8Array }>`
+				select month, location_no, course_id, learners from lesson_cells
+				where month >= ${monthNumber(split.months.first)} and month <= ${monthNumber(split.months.last)}
+				${atPlaces(places, 'location_no')}${course}`.execute(db)
+		: null;
+	const days = split.days.length > 0 ? dayLessons(db, filter, places, split.days) : [];
+	const cells: Cell[] = [
+		...((await months)?.rows ?? []).map((r) => ({
+			month: Number(r.month),
+			place: Number(r.location_no),
+			course: r.course_id,
+			pairs: unpackPairs(r.learners)
+		})),
+		...(await days)
+	];
+	const keyed = <K>(counts: Map<K, number>, keyOf: (k: K) => string) =>
+		new Map([...counts].map(([k, n]) => [keyOf(k), n]));
+	return {
+		total: countLessons(cells, () => 'total'),
+		location: keyed(
+			countLessons(cells, (c) => c.place),
+			(no) => places.idOf.get(no) ?? ''
+		),
+		month: keyed(
+			countLessons(cells, (c) => c.month),
+			monthKey
+		),
+		course: countLessons(cells, (c) => c.course)
+	};
+}
+
+/** Cells of the lessons completed on single days (the broken months at a period's ends). */
+async function dayLessons(
+	db: Db,
+	filter: ReportFilter,
+	places: Places,
+	days: Period[]
+): Promise<Cell[]> {
+	const within = sql.join(
+		days.map((d) => sql`(l.day >= ${d.from} and l.day <= ${d.to})`),
+		sql` or `
+	);
 	const course = filter.courseId === null ? sql`` : sql` and l.course_id = ${filter.courseId}`;
-	// A learner-lesson as one integer (lessons are numbered far below 2^20): counting distinct
-	// integers is about a third faster than distinct pairs.
-	const learnerLesson = sql`cast(l.learner_no as bigint) * 1048576 + l.lesson_no`;
-	const groupBy = grouping === 'total' ? sql`` : sql` group by ${key}`;
-	const result = await sql<{ g: unknown; n: number | string }>`
-		select ${key} as g, count(distinct ${learnerLesson}) as n
+	const { rows } = await sql<{
+		day: string;
+		location_no: number;
+		course_id: string;
+		learner_no: number;
+		lesson_no: number;
+	}>`select distinct l.day, l.location_no, l.course_id, l.learner_no, l.lesson_no
 		from lesson_completions l
-		where l.day >= ${filter.period.from} and l.day <= ${filter.period.to}
-			${atPlaces(places, 'l.location_no')}${course}${groupBy}`.execute(db);
-	return new Map(
-		result.rows.map((r) => [
-			grouping === 'month' ? String(r.g) : keyOf(grouping, places, r.g),
-			Number(r.n)
-		])
+		where (${within})${atPlaces(places, 'l.location_no')}${course}`.execute(db);
+	return cellsOf(
+		rows.map((r) => ({
+			month: monthNumber(r.day),
+			place: Number(r.location_no),
+			course: r.course_id,
+			pair: [Number(r.learner_no), Number(r.lesson_no)]
+		}))
 	);
 }
 
@@ -257,17 +338,24 @@ export interface AttributeRow {
 	n: number;
 }
 
-/** The period's learners counted by the answers they gave (or did not) for the statistics. */
-export async function attributeRows(
-	db: Db,
-	filter: ReportFilter,
-	places: Places,
-	held: Period
-): Promise<AttributeRow[]> {
-	const result = await sql<Omit<AttributeRow, 'n'> & { n: number | string }>`
-		select l.consent, l.age_group, l.target_group, l.lang, count(*) as n
-		from fact_learners fl join learners l on l.id = fl.learner_id
-		where fl.no in (select v.learner_no from (${visitRows(filter, places, held, false)}) v)
-		group by l.consent, l.age_group, l.target_group, l.lang`.execute(db);
-	return result.rows.map((r) => ({ ...r, n: Number(r.n) }));
+/** These learners counted by the answers they gave (or did not) for the statistics. */
+export async function attributeRows(db: Db, learners: number[]): Promise<AttributeRow[]> {
+	const counts = new Map<string, AttributeRow>();
+	// In parts, to stay far inside either database's limit of parameters in one statement. The
+	// learners by a subquery: as a join, SQLite compared every learner with every number.
+	for (let i = 0; i < learners.length; i += 10_000) {
+		const part = learners.slice(i, i + 10_000);
+		const result = await sql<Omit<AttributeRow, 'n'> & { n: number | string }>`
+			select l.consent, l.age_group, l.target_group, l.lang, count(*) as n
+			from learners l
+			where l.id in (select fl.learner_id from fact_learners fl where fl.no in (${sql.join(part)}))
+			group by l.consent, l.age_group, l.target_group, l.lang`.execute(db);
+		for (const row of result.rows) {
+			const key = [row.consent, row.age_group, row.target_group, row.lang].join('\u0000');
+			const known = counts.get(key);
+			if (known) known.n += Number(row.n);
+			else counts.set(key, { ...row, n: Number(row.n) });
+		}
+	}
+	return [...counts.values()];
 }

@@ -11,10 +11,12 @@
  *   the session's place, date and month; whether a session was held (its date not in the
  *   future) is decided when a report is read. `first_attendance`: each learner's earliest.
  * - `session_courses`: the courses of each session, one row each.
- * - `attendance_months`, `attendance_course_months`: attendances per learner, place and month
- *   (and course), for the whole months of a report period.
+ * - `visit_cells`, `first_cells`: who came how often per place and month (and course), and
+ *   whose first attendance falls in each month, packed for the whole months of a report
+ *   period (`cells.ts`).
  * - `lesson_completions`: every lesson-completed event, with its local day and the place it
  *   counts for (the tablet's place; a learner's own device counts for their home place).
+ * - `lesson_cells`: the learner-lessons completed per place, month and course, packed (`cells.ts`).
  * - `lesson_firsts`: each learner's first completion of each lesson.
  * - `session_months`, `volunteer_months`: what the sessions of each place and month add up to
  *   (`domain/reports/session-sums.ts`), and who ran them.
@@ -23,6 +25,7 @@ import { sql, type Kysely } from 'kysely';
 import { ATTENDANCE_STATUSES, attended } from '../../domain/sessions/attendance';
 import type { Database } from '../db/schema';
 import { sumSessions } from '../../domain/reports/session-sums';
+import { rebuildCells, rebuildFirstCells, rebuildLessonCells, rebuildVisitCells } from './cells';
 import { dayOfStamp } from './stamps';
 
 type Db = Kysely<Database>;
@@ -100,9 +103,8 @@ async function lessonNumbers(
 
 /**
  * After a session or attendance write: the facts of that session (or of some of its learners)
- * again, and the month counts and first attendances of everyone whose facts changed. A
- * session's place never changes, so only these learners and the months before and after the
- * write are touched.
+ * again, the cells of its place in the months before and after the write, and the first
+ * attendances of everyone whose facts changed. A session's place never changes.
  */
 export async function refreshSessionFacts(
 	db: Db,
@@ -167,8 +169,13 @@ export async function refreshSessionFacts(
 	}
 
 	const touched = [...new Set([...before, ...facts].map((f) => f.learner_no))];
-	const months = [...new Set([...before, ...facts].map((f) => f.month))];
-	if (touched.length > 0) await recount(db, touched, months);
+	if (touched.length === 0) return;
+	await rebuildVisitCells(
+		db,
+		place,
+		[...before, ...facts].map((f) => f.month)
+	);
+	await recountFirstAttendance(db, touched);
 }
 
 /** What the sessions of a place add up to in these months (`YYYY-MM`), again from the records. */
@@ -235,52 +242,20 @@ async function insertSessionSums(
 	for (const part of chunks(people)) await db.insertInto('volunteer_months').values(part).execute();
 }
 
-/** The month counts of these learners in these months, and their first attendance. */
-async function recount(db: Db, learnerNos: number[], months: number[]): Promise<void> {
+/** The first attendance of these learners again, and the cells of the months it left or moved to. */
+async function recountFirstAttendance(db: Db, learnerNos: number[]): Promise<void> {
+	const months = new Set<number>();
+	const monthsOf = async (learners: number[]) => {
+		const rows = await db
+			.selectFrom('first_attendance')
+			.select('month')
+			.distinct()
+			.where('learner_no', 'in', learners)
+			.execute();
+		for (const row of rows) months.add(Number(row.month));
+	};
 	for (const learners of chunks(learnerNos)) {
-		for (const table of ['attendance_months', 'attendance_course_months'] as const) {
-			await db
-				.deleteFrom(table)
-				.where('learner_no', 'in', learners)
-				.where('month', 'in', months)
-				.execute();
-		}
-		await db
-			.insertInto('attendance_months')
-			.columns(['month', 'location_no', 'learner_no', 'visits'])
-			.expression(
-				db
-					.selectFrom('attendance_facts as f')
-					.where('f.learner_no', 'in', learners)
-					.where('f.month', 'in', months)
-					.groupBy(['f.month', 'f.location_no', 'f.learner_no'])
-					.select((eb) => [
-						'f.month',
-						'f.location_no',
-						'f.learner_no',
-						eb.fn.countAll<number>().as('visits')
-					])
-			)
-			.execute();
-		await db
-			.insertInto('attendance_course_months')
-			.columns(['month', 'course_id', 'location_no', 'learner_no', 'visits'])
-			.expression(
-				db
-					.selectFrom('attendance_facts as f')
-					.innerJoin('session_courses as c', 'c.session_id', 'f.session_id')
-					.where('f.learner_no', 'in', learners)
-					.where('f.month', 'in', months)
-					.groupBy(['f.month', 'c.course_id', 'f.location_no', 'f.learner_no'])
-					.select((eb) => [
-						'f.month',
-						'c.course_id',
-						'f.location_no',
-						'f.learner_no',
-						eb.fn.countAll<number>().as('visits')
-					])
-			)
-			.execute();
+		await monthsOf(learners);
 		await db.deleteFrom('first_attendance').where('learner_no', 'in', learners).execute();
 		await db
 			.insertInto('first_attendance')
@@ -297,7 +272,9 @@ async function recount(db: Db, learnerNos: number[], months: number[]): Promise<
 					])
 			)
 			.execute();
+		await monthsOf(learners);
 	}
+	await rebuildFirstCells(db, [...months]);
 }
 
 export interface CompletedLesson {
@@ -340,9 +317,11 @@ export async function recordLessonCompletions(
 	);
 }
 
+/** With `cells: false` the caller makes the lesson cells itself (a rebuild, once at the end). */
 async function insertCompletions(
 	db: Db,
-	events: (CompletedLesson & { locationId: string | null })[]
+	events: (CompletedLesson & { locationId: string | null })[],
+	cells = true
 ): Promise<void> {
 	const learners = await learnerNumbers(
 		db,
@@ -374,6 +353,14 @@ async function insertCompletions(
 			)
 			.onConflict((oc) => oc.column('event_id').doNothing())
 			.execute();
+	}
+	if (cells) {
+		await rebuildLessonCells(
+			db,
+			numbered.flatMap((e) =>
+				e.placeNo === null ? [] : [{ month: monthNumber(dayOfStamp(e.hlc)), place: e.placeNo }]
+			)
+		);
 	}
 	// The earliest of this batch per lesson, then kept only where it is earlier than what is known.
 	const firsts = new Map<string, (typeof numbered)[number]>();
@@ -412,9 +399,10 @@ export const FACT_TABLES = [
 	'attendance_facts',
 	'first_attendance',
 	'session_courses',
-	'attendance_months',
-	'attendance_course_months',
+	'visit_cells',
+	'first_cells',
 	'lesson_completions',
+	'lesson_cells',
 	'lesson_firsts',
 	'session_months',
 	'volunteer_months'
@@ -482,17 +470,20 @@ export async function rebuildReportFacts(db: Db): Promise<void> {
 				])
 		)
 		.execute();
-	const months = await db.selectFrom('attendance_facts').select('month').distinct().execute();
-	const learners = await db
-		.selectFrom('attendance_facts')
-		.select('learner_no')
-		.distinct()
+	await db
+		.insertInto('first_attendance')
+		.columns(['learner_no', 'date', 'month'])
+		.expression(
+			db
+				.selectFrom('attendance_facts as f')
+				.groupBy('f.learner_no')
+				.select((eb) => [
+					'f.learner_no',
+					eb.fn.min('f.date').as('date'),
+					eb.fn.min('f.month').as('month')
+				])
+		)
 		.execute();
-	await recount(
-		db,
-		learners.map((l) => l.learner_no),
-		months.map((m) => m.month)
-	);
 
 	// Lesson completions in pages by id, so a large city never holds them all at once.
 	let after = '';
@@ -524,8 +515,10 @@ export async function rebuildReportFacts(db: Db): Promise<void> {
 				lessonId: e.lesson_id,
 				hlc: e.hlc,
 				locationId: e.location_id
-			}))
+			})),
+			false
 		);
 		after = page[page.length - 1]!.id;
 	}
+	await rebuildCells(db);
 }

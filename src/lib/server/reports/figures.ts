@@ -34,7 +34,8 @@ import {
 	visitCounts,
 	type AttributeRow,
 	type Grouping,
-	type VisitCount
+	type Places,
+	type VisitGroupCount
 } from './counts';
 import { sessionFigures } from './session-figures';
 import { dayOfStamp } from './stamps';
@@ -53,6 +54,8 @@ class SessionTally {
 	sessions = 0;
 	hours = 0;
 	volunteers = new Set<string>();
+	/** Volunteers the database counted, who are in no other row of the group (session-figures.ts). */
+	countedVolunteers = 0;
 	volunteerHours = 0;
 }
 
@@ -69,13 +72,15 @@ export async function buildReport(db: Kysely<Database>, filter: ReportFilter): P
 	const { period } = filter;
 	const held = heldPeriod(filter);
 	const places = await placesOf(db, filter);
-	const [sessions, visits, lessons, courses, attributes] = await Promise.all([
-		held ? sessionFigures(db, filter, places, held) : { rows: [], volunteers: [] },
-		Promise.all(GROUPINGS.map((g) => (held ? visitCounts(db, filter, places, held, g) : []))),
-		Promise.all(GROUPINGS.map((g) => lessonCounts(db, filter, places, g))),
-		courseCompletions(db, filter, places),
-		held ? attributeRows(db, filter, places, held) : []
+	const [sessions, visitFigures, lessonsBy, courses] = await Promise.all([
+		held ? sessionFigures(db, filter, places, held) : [],
+		held ? visitsWithAttributes(db, filter, places, held) : null,
+		lessonCounts(db, filter, places),
+		courseCompletions(db, filter, places)
 	]);
+	const visits = GROUPINGS.map((g) => visitFigures?.groups[g] ?? []);
+	const lessons = GROUPINGS.map((g) => lessonsBy[g]);
+	const attributes = visitFigures?.attributes ?? [];
 
 	const tallies = new Map<Grouping, Map<string, SessionTally>>(
 		GROUPINGS.map((g) => [g, new Map<string, SessionTally>()])
@@ -86,26 +91,14 @@ export async function buildReport(db: Kysely<Database>, filter: ReportFilter): P
 		if (!tally) map.set(key, (tally = new SessionTally()));
 		return tally;
 	};
-	for (const row of sessions.rows) {
-		// Without a course filter, the '' rows count for the total, places and months, and the
-		// course rows for the courses; with one, its rows count everywhere.
-		const everywhere = filter.courseId === null ? row.courseId === '' : true;
-		const tallies = everywhere
-			? [
-					tallyOf('total', 'total'),
-					tallyOf('location', row.locationId),
-					tallyOf('month', row.month)
-				]
-			: [];
-		if (row.courseId !== '') tallies.push(tallyOf('course', row.courseId));
-		for (const tally of tallies) {
-			tally.sessions += row.sessions;
-			tally.hours += row.minutes / 60;
-			tally.volunteerHours += row.volunteerMinutes / 60;
-			for (const v of row.volunteers) tally.volunteers.add(v);
-		}
+	for (const row of sessions) {
+		const tally = tallyOf(row.grouping, row.key);
+		tally.sessions += row.sessions;
+		tally.hours += row.minutes / 60;
+		tally.volunteerHours += row.volunteerMinutes / 60;
+		for (const v of row.volunteers) tally.volunteers.add(v);
+		tally.countedVolunteers += row.volunteerCount;
 	}
-	for (const v of sessions.volunteers) tallyOf(v.grouping, v.key).volunteers.add(v.staffId);
 
 	const completed = new Map<Grouping, Map<string, number>>(
 		GROUPINGS.map((g) => [g, new Map<string, number>()])
@@ -158,10 +151,21 @@ export async function buildReport(db: Kysely<Database>, filter: ReportFilter): P
 	};
 }
 
+/** The visit counts, then the attributes of the learners they found. */
+async function visitsWithAttributes(
+	db: Kysely<Database>,
+	filter: ReportFilter,
+	places: Places,
+	held: Period
+) {
+	const figures = await visitCounts(db, filter, places, held);
+	return { ...figures, attributes: await attributeRows(db, figures.learners) };
+}
+
 function figureRow(
 	key: string,
 	sessions: SessionTally | undefined,
-	visits: VisitCount | undefined,
+	visits: VisitGroupCount | undefined,
 	lessons: number,
 	courses: number
 ): FigureRow {
@@ -169,7 +173,7 @@ function figureRow(
 		key,
 		sessions: sessions?.sessions ?? 0,
 		hours: round(sessions?.hours ?? 0),
-		volunteers: sessions?.volunteers.size ?? 0,
+		volunteers: (sessions?.volunteers.size ?? 0) + (sessions?.countedVolunteers ?? 0),
 		volunteerHours: round(sessions?.volunteerHours ?? 0),
 		attendances: people(visits?.attendances ?? 0),
 		learners: people(visits?.learners ?? 0),

@@ -3,13 +3,11 @@
  * reports read instead of the raw records (see `server/reports/facts.ts`, which keeps them up
  * to date on every write). Learners and places are numbered for them: grouping and counting
  * small integers is several times faster than 36-character ids, which decides whether a
- * county's two-year report answers in time (docs/benchmarks.md). Filled here from the records
- * already stored.
+ * county's two-year report answers in time (docs/benchmarks.md). Filled from the records
+ * already stored by migration 009 (this one did until 009 changed what the facts are).
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../connection';
-import type { Database } from '../schema';
-import { rebuildReportFacts } from '../../reports/facts';
 
 export function reportFacts(dialect: Dialect): Migration {
 	return {
@@ -168,8 +166,6 @@ export function reportFacts(dialect: Dialect): Migration {
 				.on('lesson_firsts')
 				.columns(['course_id', 'first_hlc', 'learner_no'])
 				.execute();
-
-			await rebuildReportFacts(db as Kysely<Database>);
 		},
 		async down() {
 			throw new Error('migrations only go forward');

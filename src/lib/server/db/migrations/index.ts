@@ -9,6 +9,7 @@ import { reportingTables } from './005-reporting';
 import { reportFacts } from './006-report-facts';
 import { courseReleases } from './007-course-releases';
 import { staffDeletion } from './008-staff-deletion';
+import { reportCells } from './009-report-cells';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
 	return {
@@ -19,6 +20,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 		'005-reporting': reportingTables(),
 		'006-report-facts': reportFacts(dialect),
 		'007-course-releases': courseReleases(),
-		'008-staff-deletion': staffDeletion()
+		'008-staff-deletion': staffDeletion(),
+		'009-report-cells': reportCells(dialect)
 	};
 }
