@@ -67,6 +67,7 @@ import {
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { readerCount } from '../../src/lib/server/db/readers';
 import type { Database } from '../../src/lib/server/db/schema';
+import { recordLessonCompletions, refreshSessionFacts } from '../../src/lib/server/reports/facts';
 import { buildReport, type ReportFilter } from '../../src/lib/server/reports/figures';
 import { namer } from '../../src/lib/server/reports/load';
 import { heldSessionList } from '../../src/lib/server/reports/sessions';
@@ -562,6 +563,8 @@ interface EngineResult {
 	figures: Figure[];
 	/** One result of every report, to compare the engines. */
 	results: Map<string, string>;
+	/** What keeping the report facts costs a write (rolled back). */
+	upkeep: { attendance: Summary; lessons: Summary };
 }
 
 async function rowCounts(office: OfficeDatabase): Promise<EngineResult['rows']> {
@@ -639,7 +642,71 @@ async function benchEngine(
 				`; ${statements} statements${slowest ? `, slowest alone: ${slowest.name} ${ms(slowest.ms)}` : ''}`
 		);
 	}
-	return { dialect: office.dialect, ...about, rows, figures, results };
+	const upkeep = await factUpkeep(office);
+	log(
+		`  Facts kept on an attendance mark: median ${ms(upkeep.attendance.median)}, p95 ${ms(upkeep.attendance.p95)}; on a completed lesson: median ${ms(upkeep.lessons.median)}, p95 ${ms(upkeep.lessons.p95)}`
+	);
+	return { dialect: office.dialect, ...about, rows, figures, results, upkeep };
+}
+
+class RolledBack extends Error {}
+
+/**
+ * What the report facts cost a write, as the sync does it inside its transaction: for an
+ * attendance mark at a session of the city (`refreshSessionFacts` for that learner) and for one
+ * completed lesson from a place's tablet (`recordLessonCompletions`), each rolled back.
+ */
+async function factUpkeep(office: OfficeDatabase): Promise<EngineResult['upkeep']> {
+	const n = SIZES.runs * 4;
+	const marks = await sql<{ session_id: string; learner_id: string }>`
+		select session_id, learner_id from attendance where status = 'present'
+		order by session_id, learner_id limit ${n}`.execute(office.db);
+	const device = await sql<{ id: string }>`
+		select id from devices where location_id is not null order by id limit 1`.execute(office.db);
+	const lessons = await sql<{
+		id: string;
+		learner_id: string;
+		course_id: string;
+		lesson_id: string;
+		hlc: string;
+	}>`select id, learner_id, course_id, lesson_id, hlc from progress_events
+		where type = 'lesson-completed' order by id limit ${n}`.execute(office.db);
+	const timed = async (work: (tx: Kysely<Database>) => Promise<void>) => {
+		const started = performance.now();
+		await office.db
+			.transaction()
+			.execute(async (tx) => {
+				await work(tx);
+				throw new RolledBack();
+			})
+			.catch((error: unknown) => {
+				if (!(error instanceof RolledBack)) throw error;
+			});
+		return elapsed(started);
+	};
+	const attendance: number[] = [];
+	for (const mark of marks.rows) {
+		attendance.push(
+			await timed((tx) => refreshSessionFacts(tx, mark.session_id, [mark.learner_id]))
+		);
+	}
+	const completed: number[] = [];
+	for (const e of lessons.rows) {
+		completed.push(
+			await timed((tx) =>
+				recordLessonCompletions(tx, device.rows[0]!.id, [
+					{
+						id: `${e.id}-again`,
+						learnerId: e.learner_id,
+						courseId: e.course_id,
+						lessonId: e.lesson_id,
+						hlc: e.hlc
+					}
+				])
+			)
+		);
+	}
+	return { attendance: summarize(attendance), lessons: summarize(completed) };
 }
 
 /** The same city must give the same figures on both engines. */
@@ -772,6 +839,20 @@ around them costs (on PostgreSQL three of \`buildReport\`'s statements run at on
 | Report | Database | Statements | Sum alone | The slowest |
 | --- | --- | ---: | ---: | --- |
 ${breakdownRows.join('\n')}
+
+**Keeping the facts on a write** (the cells included): the same functions the sync calls in its
+transaction, here each in a transaction rolled back, ${engines[0]!.upkeep.attendance.n} times: the facts of an attendance mark
+at a session of the city (\`refreshSessionFacts\` for that learner) and of one lesson completed on a
+place's tablet (\`recordLessonCompletions\`).
+
+| Write | Database | Median | p95 |
+| --- | --- | ---: | ---: |
+${engines
+	.flatMap((e) => [
+		`| An attendance mark | ${engineName(e.dialect)} | ${ms(e.upkeep.attendance.median)} | ${ms(e.upkeep.attendance.p95)} |`,
+		`| A completed lesson | ${engineName(e.dialect)} | ${ms(e.upkeep.lessons.median)} | ${ms(e.upkeep.lessons.p95)} |`
+	])
+	.join('\n')}
 
 ### Method (reports)
 
