@@ -1,14 +1,28 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { PracticeStep } from '../../src/lib/domain/course/schema';
 import { createProfile, expect, test } from './support/fixtures';
 import { fillDemoCity } from '../../scripts/demo';
 import { addVolunteer, enrolTablet, withOffice } from './support/office';
 import { currentStepIndex, finishLesson, loadPack, solveStep } from './support/solver';
+import { axeViolations } from './support/axe';
 import { WCAG, checkPage, expectNoViolations, smallTargets } from './support/checks';
 
 // axe is injected as a script, which the app's Content-Security-Policy would rightly block.
 test.use({ bypassCSP: true });
+
+test('the checks find what they look for: a nameless button, a missing label, a small target', async ({
+	page
+}) => {
+	// The same checks that pass on every page of the app, on a page made to fail them.
+	await page.setContent(`<html lang="de"><head><title>Probe</title></head><body><main>
+		<button style="width:30px;height:30px"></button>
+		<input type="text" style="box-sizing:border-box;width:200px;height:40px">
+		<a href="#" style="display:inline-block;width:20px;height:20px">x</a>
+	</main></body></html>`);
+	const found = (await axeViolations(page, WCAG)).map((v) => v.id).sort();
+	expect(found).toEqual(['button-name', 'label']);
+	expect(await smallTargets(page)).toEqual(['BUTTON "" 30x30', 'INPUT "" 200x40', 'A "x" 20x20']);
+});
 
 test('every learner page, and every step kind, has no WCAG 2.2 A/AA violations', async ({
 	page
@@ -363,7 +377,7 @@ test('the report, its sessions and an attendance list have no WCAG 2.2 A/AA viol
 	test.setTimeout(180_000);
 	// Soft, so that one run names every problem of the pages, not only the first.
 	const check = async (where: string) => {
-		const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+		const violations = await axeViolations(page, WCAG);
 		expect
 			.soft(
 				violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { interfaceOf } from '../../../src/lib/i18n/languages';
+import { axeViolations } from './axe';
 
 export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -33,7 +33,7 @@ export function words(
 }
 
 export async function expectNoViolations(page: Page, where: string, tags = WCAG): Promise<void> {
-	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
+	const violations = await axeViolations(page, tags);
 	const summary = violations.map(
 		(v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
 	);
