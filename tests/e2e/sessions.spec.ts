@@ -192,6 +192,10 @@ test('two tablets check people in offline, one closes the session, and both agre
 	// Bernd saw Erna come in late; he marks her after Vera did, not knowing of her mark.
 	await b.getByRole('group', { name: 'Erna' }).getByRole('button', { name: 'Verspätet' }).click();
 	await b.getByRole('group', { name: 'Karl' }).getByRole('button', { name: 'Anwesend' }).click();
+	// The button shows the mark once it is stored on the tablet, as Bernd sees it.
+	await expect(
+		b.getByRole('group', { name: 'Karl' }).getByRole('button', { name: 'Anwesend' })
+	).toHaveAttribute('aria-pressed', 'true');
 
 	// A reload offline: volunteer mode asks for the PIN again, the marks are still there.
 	await b.reload();

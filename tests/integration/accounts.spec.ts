@@ -39,17 +39,10 @@ import type { PushResponse } from '../../src/lib/sync/protocol';
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { FakeDevice, newLearnerId } from './support/factories';
 
-// Real argon2id with light parameters: these tests are about lockouts and sessions, and a
-// hash at the library's defaults costs a third of a second here. The HTTP suite keeps them.
-vi.mock('argon2', async (importOriginal) => {
-	const real = (await importOriginal<{ default: typeof import('argon2') }>()).default;
-	const light: typeof real = {
-		...real,
-		hash: ((password: string, options?: object) =>
-			real.hash(password, { ...options, memoryCost: 1024, timeCost: 1 })) as typeof real.hash
-	};
-	return { ...light, default: light };
-});
+// Light password hashing: these tests make staff accounts but are not about passwords.
+vi.mock('argon2', (original) =>
+	import('./support/light-argon2').then((m) => m.lightArgon2(original))
+);
 
 const ADMIN_PASSWORD = 'admin stays in charge';
 const STAFF_PASSWORD = 'volunteer helps at the desk';

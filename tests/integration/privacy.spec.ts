@@ -44,17 +44,10 @@ import { PULL, closeTablets, openTablet, type Tablet } from './support/devices';
 import { FakeDevice, newLearnerId } from './support/factories';
 import { LIB, OFF, SEN, seedReportData } from './support/report-data';
 
-// Real argon2id with light parameters: every test makes a few staff accounts, and these tests
-// are about learners' data, not passwords (sessions.spec.ts does the same).
-vi.mock('argon2', async (importOriginal) => {
-	const real = (await importOriginal<{ default: typeof import('argon2') }>()).default;
-	const light: typeof real = {
-		...real,
-		hash: ((password: string, options?: object) =>
-			real.hash(password, { ...options, memoryCost: 1024, timeCost: 1 })) as typeof real.hash
-	};
-	return { ...light, default: light };
-});
+// Light password hashing: these tests make staff accounts but are not about passwords.
+vi.mock('argon2', (original) =>
+	import('./support/light-argon2').then((m) => m.lightArgon2(original))
+);
 
 const MINUTE = 60_000;
 /**

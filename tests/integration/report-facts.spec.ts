@@ -19,15 +19,9 @@ import type { PushResponse } from '../../src/lib/sync/protocol';
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { FakeDevice, newLearnerId } from './support/factories';
 
-vi.mock('argon2', async (importOriginal) => {
-	const real = (await importOriginal<{ default: typeof import('argon2') }>()).default;
-	const light: typeof real = {
-		...real,
-		hash: ((password: string, options?: object) =>
-			real.hash(password, { ...options, memoryCost: 1024, timeCost: 1 })) as typeof real.hash
-	};
-	return { ...light, default: light };
-});
+vi.mock('argon2', (original) =>
+	import('./support/light-argon2').then((m) => m.lightArgon2(original))
+);
 
 const DATES = ['2026-09-29', '2026-09-30', '2026-10-01', '2026-10-20', '2026-11-03'];
 const COURSES = [

@@ -25,17 +25,10 @@ import type {
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { FakeDevice, newLearnerId } from './support/factories';
 
-// Real argon2id with light parameters: every test makes a few staff accounts, and these tests
-// are about sessions, not passwords (accounts.spec.ts does the same).
-vi.mock('argon2', async (importOriginal) => {
-	const real = (await importOriginal<{ default: typeof import('argon2') }>()).default;
-	const light: typeof real = {
-		...real,
-		hash: ((password: string, options?: object) =>
-			real.hash(password, { ...options, memoryCost: 1024, timeCost: 1 })) as typeof real.hash
-	};
-	return { ...light, default: light };
-});
+// Light password hashing: these tests make staff accounts but are not about passwords.
+vi.mock('argon2', (original) =>
+	import('./support/light-argon2').then((m) => m.lightArgon2(original))
+);
 
 const PASSWORD = 'volunteer helps at the desk';
 const MINUTE = 60_000;

@@ -25,17 +25,10 @@ import { attendanceList, heldSessionList } from '../../src/lib/server/reports/se
 import { DIALECTS, freshOffice, type TestOffice } from './support/databases';
 import { LIB, SEN, VERA, WALTER, seedReportData } from './support/report-data';
 
-// Real argon2id with light parameters: these tests are about what deletion keeps and removes,
-// not about password hashing (accounts.spec.ts does the same).
-vi.mock('argon2', async (importOriginal) => {
-	const real = (await importOriginal<{ default: typeof import('argon2') }>()).default;
-	const light: typeof real = {
-		...real,
-		hash: ((password: string, options?: object) =>
-			real.hash(password, { ...options, memoryCost: 1024, timeCost: 1 })) as typeof real.hash
-	};
-	return { ...light, default: light };
-});
+// Light password hashing: these tests make staff accounts but are not about passwords.
+vi.mock('argon2', (original) =>
+	import('./support/light-argon2').then((m) => m.lightArgon2(original))
+);
 
 const ADMIN = { email: 'admin@stadt.example', password: 'admin stays in charge' };
 const VERA_EMAIL = 'vera@example.org';

@@ -11,6 +11,17 @@ export const test = base.extend<{ server: TestServer }>({
 	},
 	baseURL: async ({ server }, use) => {
 		await use(server.url);
+	},
+	// An error the app throws and nobody catches fails the test, even when the page looks fine
+	// (an effect that reruns without end, say). Pages of contexts a test opens itself are its own
+	// business.
+	context: async ({ context }, use) => {
+		const thrown: string[] = [];
+		context.on('weberror', (error) =>
+			thrown.push(`${error.page()?.url()}: ${error.error().message}`)
+		);
+		await use(context);
+		expect(thrown, 'uncaught errors in the app').toEqual([]);
 	}
 });
 
