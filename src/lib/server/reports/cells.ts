@@ -79,12 +79,16 @@ interface VisitRow {
 	visits: number | string;
 }
 
-async function insertVisitCells(db: Db, rows: VisitRow[]): Promise<void> {
-	const cells = packCells(
-		rows,
-		(r) => `${r.month}|${r.location_no}|${r.course_id}`,
-		(r) => [Number(r.learner_no), Number(r.visits)]
-	);
+/** Rows of (month, place, course, learner, value) as one packed cell per month, place and course. */
+async function insertPlaceCells<
+	R extends { month: number | string; location_no: number; course_id: string }
+>(
+	db: Db,
+	table: 'visit_cells' | 'lesson_cells',
+	rows: R[],
+	pairOf: (row: R) => [number, number]
+): Promise<void> {
+	const cells = packCells(rows, (r) => `${r.month}|${r.location_no}|${r.course_id}`, pairOf);
 	const values = [...cells.values()].map(({ first, bytes }) => ({
 		month: Number(first.month),
 		location_no: Number(first.location_no),
@@ -93,11 +97,14 @@ async function insertVisitCells(db: Db, rows: VisitRow[]): Promise<void> {
 	}));
 	for (let i = 0; i < values.length; i += 500) {
 		await db
-			.insertInto('visit_cells')
+			.insertInto(table)
 			.values(values.slice(i, i + 500))
 			.execute();
 	}
 }
+
+const insertVisitCells = (db: Db, rows: VisitRow[]) =>
+	insertPlaceCells(db, 'visit_cells', rows, (r) => [Number(r.learner_no), Number(r.visits)]);
 
 /** The visits of these facts, per learner, for all sessions ('') and per course. */
 function visitRowsOf(db: Db, where: ReturnType<typeof sql>) {
@@ -176,25 +183,8 @@ function lessonRowsOf(db: Db, where: ReturnType<typeof sql>) {
 		where l.location_no is not null and ${where}`.execute(db);
 }
 
-async function insertLessonCells(db: Db, rows: LessonRow[]): Promise<void> {
-	const cells = packCells(
-		rows,
-		(r) => `${r.month}|${r.location_no}|${r.course_id}`,
-		(r) => [Number(r.learner_no), Number(r.lesson_no)]
-	);
-	const values = [...cells.values()].map(({ first, bytes }) => ({
-		month: Number(first.month),
-		location_no: Number(first.location_no),
-		course_id: first.course_id,
-		learners: bytes
-	}));
-	for (let i = 0; i < values.length; i += 500) {
-		await db
-			.insertInto('lesson_cells')
-			.values(values.slice(i, i + 500))
-			.execute();
-	}
-}
+const insertLessonCells = (db: Db, rows: LessonRow[]) =>
+	insertPlaceCells(db, 'lesson_cells', rows, (r) => [Number(r.learner_no), Number(r.lesson_no)]);
 
 /** The lesson cells of these places in these months (202611), again from the completions. */
 export async function rebuildLessonCells(

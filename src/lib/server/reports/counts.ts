@@ -131,16 +131,19 @@ async function visitCells(
 				${atPlaces(places, 'location_no')}${course}`.execute(db)
 		: null;
 	const days = split.days.length > 0 ? dayVisits(db, filter, places, split.days, perCourse) : [];
-	const packed = (await months)?.rows ?? [];
-	return [
-		...packed.map((r) => ({
-			month: Number(r.month),
-			place: Number(r.location_no),
-			course: r.course_id,
-			pairs: unpackPairs(r.learners)
-		})),
-		...(await days)
-	];
+	return [...unpacked((await months)?.rows ?? []), ...(await days)];
+}
+
+/** Rows of `visit_cells` or `lesson_cells` as cells to count. */
+function unpacked(
+	rows: { month: number; location_no: number; course_id: string; learners: Uint8Array }[]
+): Cell[] {
+	return rows.map((r) => ({
+		month: Number(r.month),
+		place: Number(r.location_no),
+		course: r.course_id,
+		pairs: unpackPairs(r.learners)
+	}));
 }
 
 /** Cells of single days (the broken months at a period's ends), counted from the facts. */
@@ -222,15 +225,7 @@ export async function lessonCounts(
 				${atPlaces(places, 'location_no')}${course}`.execute(db)
 		: null;
 	const days = split.days.length > 0 ? dayLessons(db, filter, places, split.days) : [];
-	const cells: Cell[] = [
-		...((await months)?.rows ?? []).map((r) => ({
-			month: Number(r.month),
-			place: Number(r.location_no),
-			course: r.course_id,
-			pairs: unpackPairs(r.learners)
-		})),
-		...(await days)
-	];
+	const cells = [...unpacked((await months)?.rows ?? []), ...(await days)];
 	const keyed = <K>(counts: Map<K, number>, keyOf: (k: K) => string) =>
 		new Map([...counts].map(([k, n]) => [keyOf(k), n]));
 	return {
