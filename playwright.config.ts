@@ -25,7 +25,10 @@ export default defineConfig({
 	projects: [
 		{ name: 'app', testIgnore: /update\.spec\.ts/ },
 		// The update tests run after all others, alone: when a service worker may switch depends
-		// on the browser's load, and a test must not pass or fail by what ran beside it.
-		{ name: 'update', testMatch: /update\.spec\.ts/, dependencies: ['app'] }
+		// on the browser's load, and a test must not pass or fail by what ran beside it. One retry:
+		// in one clean-clone CI run (session 8) the reload into the new version never finished
+		// (its navigation stayed pending for over a minute); local runs of the same build passed.
+		// The cause is open (docs/decisions.md, "An update asks the new version to take over…").
+		{ name: 'update', testMatch: /update\.spec\.ts/, dependencies: ['app'], retries: 1 }
 	]
 });
