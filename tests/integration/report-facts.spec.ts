@@ -249,6 +249,48 @@ describe.each(DIALECTS)('report facts on %s', (dialect) => {
 		}
 	});
 
+	it('stay whole when both tablets of a place send marks and lessons of the same month at once', async () => {
+		// On PostgreSQL the two pushes run in two transactions side by side, and every write of a
+		// place's month remakes the same cells: each must see the other's facts, and neither may
+		// fail on the other's cell.
+		const [a, b] = p.tablets;
+		const sessions = ['2026-09-08', '2026-09-09'].map((date) =>
+			a.session({ locationId: p.locationId, by: p.volunteer, fields: { ...baseFields(p), date } })
+		);
+		await pushAll(p, a, sessions);
+		const course = courseCatalogue()[0]!;
+		for (let round = 0; round < 4; round++) {
+			p.time.now += 60_000;
+			const batch = (device: FakeDevice, session: number) => [
+				...p.learners.map((learnerId) =>
+					device.attendance({
+						sessionId: sessions[session]!.payload.id,
+						learnerId,
+						by: p.volunteer,
+						fields: { roster: 'signed-up', status: round % 2 ? 'present' : 'late' }
+					})
+				),
+				...p.learners.map((learnerId, i) =>
+					device.progress(learnerId, {
+						courseId: course.id,
+						lessonId: course.lessonIds[(round + i + session) % course.lessonIds.length]!,
+						stepId: null,
+						type: 'lesson-completed',
+						hlc: `${String(Date.UTC(2026, 8, 8 + session, 10, round)).padStart(15, '0')}-00000-${device.id}`
+					})
+				)
+			];
+			const replies = await Promise.all([
+				handlePush(p.office, JSON.parse(JSON.stringify(a.push(batch(a, 0))))),
+				handlePush(p.office, JSON.parse(JSON.stringify(b.push(batch(b, 1)))))
+			]);
+			expect(replies.map((r) => r.status)).toEqual([200, 200]);
+		}
+		const kept = await snapshot(p.office);
+		await rebuildReportFacts(p.office.db);
+		expect(kept).toEqual(await snapshot(p.office));
+	});
+
 	it('stops counting a cancelled session and counts it again when it takes place after all', async () => {
 		const [tablet] = p.tablets;
 		const made = tablet.session({

@@ -21,6 +21,20 @@ import type { Database } from '../db/schema';
 
 type Db = Kysely<Database>;
 
+/**
+ * On PostgreSQL, writes that keep the cells take turns. A cell is remade from the facts by each
+ * write of its place and month (or, for first attendances, of its month), and two transactions
+ * remaking the same cell at once would each miss the other's facts or collide on its key.
+ * SQLite has one writer anyway. Taken at the start of a push that will touch the facts, before
+ * any row lock, so that it cannot deadlock with them; released at commit.
+ */
+export async function takeTurnWithCells(db: Db): Promise<void> {
+	await sql`select pg_advisory_xact_lock(${CELLS_LOCK})`.execute(db);
+}
+
+/** Any number of our own, the same in every instance of the office. */
+const CELLS_LOCK = 7_100_309;
+
 /** Pairs of small integers as bytes, sorted (the same pairs make the same bytes every time). */
 export function packPairs(pairs: [number, number][]): Buffer {
 	const sorted = [...pairs].sort((a, b) => a[0] - b[0] || a[1] - b[1]);

@@ -25,6 +25,7 @@ import {
 } from '../../sync/protocol';
 import type { OfficeDatabase } from '../db/connection';
 import type { Database, ProgressEventsTable } from '../db/schema';
+import { takeTurnWithCells } from '../reports/cells';
 import { recordLessonCompletions } from '../reports/facts';
 import { applyCard } from '../auth/cards';
 import { noteSequence, touchDevice } from './devices';
@@ -86,6 +87,9 @@ export async function handlePush(
 			device.kind === 'location' ? device.location_id : null,
 			request.mutations.map((raw) => checkMutation(request.deviceId, raw))
 		);
+		if (office.dialect === 'postgres' && checked.some(touchesReportFacts)) {
+			await takeTurnWithCells(tx);
+		}
 		const fates = new Map<number, Fate>();
 		// Profiles and cards one by one, in order (each is a merge); progress events in one batch.
 		for (const [i, item] of checked.entries()) {
@@ -156,6 +160,13 @@ interface Fate {
 
 function rejected(id: string, reason: string): Fate {
 	return { result: { id, status: 'rejected', reason }, seq: null };
+}
+
+/** Sessions, marks and completed lessons change the report facts and their cells. */
+function touchesReportFacts(item: Checked): boolean {
+	if ('result' in item) return false;
+	if (item.kind === 'session' || item.kind === 'attendance') return true;
+	return item.kind === 'progress' && item.payload.type === 'lesson-completed';
 }
 
 interface CheckedProgress {
